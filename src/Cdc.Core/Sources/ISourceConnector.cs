@@ -1,0 +1,68 @@
+using Cdc.Core.Model;
+
+namespace Cdc.Core.Sources;
+
+/// <summary>
+/// What the gateway needs from a source database. The gateway step (Runs/GatewayStep) owns checkpoints, batching
+/// and staging; a connector only reads. Positions are opaque strings ordered by <see cref="ComparePositions"/>.
+/// </summary>
+public interface ISourceConnector : IAsyncDisposable
+{
+    /// <summary>Resolves the pipeline's object selection to tables with their columns and keys. A table the source
+    /// cannot capture (no key, unsupported type, capture disabled) fails with <see cref="SourceException"/> saying why
+    /// and what would fix it.</summary>
+    Task<IReadOnlyList<TableSchema>> DiscoverAsync(IReadOnlyList<TableSelection> selection, CancellationToken cancellationToken);
+
+    /// <summary>Creates what capture needs (publication, slot, ...) when it is missing. Idempotent.</summary>
+    Task PrepareAsync(IReadOnlyList<TableSchema> tables, CancellationToken cancellationToken);
+
+    /// <summary>Begins (or resumes) a snapshot of a table. Returns the position from which captured changes must be
+    /// applied on top of the snapshot: every change committed after the snapshot's data was read is at or after it.</summary>
+    Task<string> BeginSnapshotAsync(TableSchema table, bool resuming, CancellationToken cancellationToken);
+
+    /// <summary>Reads up to <paramref name="maxRows"/> rows with key greater than <paramref name="afterKey"/> (all rows
+    /// when null), in key order. Values are in <see cref="LogicalTypeClr"/> representation and aligned with
+    /// <paramref name="table"/>'s columns.</summary>
+    IAsyncEnumerable<object?[]> ReadSnapshotChunkAsync(TableSchema table, object?[]? afterKey, int maxRows, CancellationToken cancellationToken);
+
+    /// <summary>Releases what a snapshot held (an exported snapshot transaction, say). Idempotent.</summary>
+    Task EndSnapshotAsync(TableSchema table, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reads changes of <paramref name="tables"/> committed after <paramref name="fromPosition"/> and up to the source's
+    /// current end at the time of the call, in commit order, handing each committed transaction to
+    /// <paramref name="sink"/>. Returns the position reached (to pass to <see cref="AcknowledgeAsync"/>), or
+    /// <paramref name="fromPosition"/> when nothing was read.
+    /// </summary>
+    Task<string?> CaptureChangesAsync(IReadOnlyList<TableSchema> tables, string? fromPosition, IChangeSink sink, CancellationToken cancellationToken);
+
+    /// <summary>Tells the source that everything up to <paramref name="position"/> is staged, so it may release it
+    /// (advance a replication slot). Called only after the batches are committed.</summary>
+    Task AcknowledgeAsync(string position, CancellationToken cancellationToken);
+
+    /// <summary>The position capture would resume from now (the slot's confirmed position, say); null before any.</summary>
+    Task<string?> GetResumePositionAsync(CancellationToken cancellationToken);
+
+    /// <summary>Orders two positions of this source: negative, zero or positive like <see cref="IComparer{T}"/>.</summary>
+    int ComparePositions(string left, string right);
+}
+
+/// <summary>Receives captured changes. Rows of a transaction come before its commit; a schema can change between
+/// rows (the new schema comes with the row).</summary>
+public interface IChangeSink
+{
+    ValueTask ChangeAsync(TableSchema schema, ChangeRow row, CancellationToken cancellationToken);
+
+    /// <summary>All rows of the transaction at <paramref name="position"/> (its commit position) have been handed over.</summary>
+    ValueTask CommitAsync(string position, CancellationToken cancellationToken);
+}
+
+/// <summary>One entry of the pipeline's object selection, resolved by the connector.</summary>
+/// <param name="Schema">Schema name; with <paramref name="Table"/> null it selects the whole schema.</param>
+/// <param name="KeyColumns">Declared key overriding the primary key (or standing in for a missing one).</param>
+public sealed record TableSelection(string Schema, string? Table, IReadOnlyList<string>? KeyColumns, IReadOnlyList<string> Exclude);
+
+/// <summary>A source problem with a message meant for the user: what is wrong, where, and how to fix it.</summary>
+public sealed class SourceException(string message, Exception? inner = null) : Exception(message, inner)
+{
+}
