@@ -51,6 +51,10 @@ public interface ISourceConnector : IAsyncDisposable
 /// rows (the new schema comes with the row).</summary>
 public interface IChangeSink
 {
+    /// <summary>Announces a transaction before its rows, with the position its commit will have. Lets the gateway skip
+    /// a transaction it already staged before a crash without buffering it. Sources that cannot know it skip the call.</summary>
+    ValueTask BeginTransactionAsync(string commitPosition, CancellationToken cancellationToken);
+
     ValueTask ChangeAsync(TableSchema schema, ChangeRow row, CancellationToken cancellationToken);
 
     /// <summary>All rows of the transaction at <paramref name="position"/> (its commit position) have been handed over.</summary>

@@ -1,0 +1,200 @@
+using System.Collections.Concurrent;
+using Cdc.Core.Model;
+using Cdc.Core.Sources;
+using Cdc.Core.Staging;
+using Cdc.Core.State;
+using Microsoft.Extensions.Logging;
+
+namespace Cdc.Core.Runs;
+
+/// <summary>
+/// The gateway half of a run: snapshots the tables that need one (chunk by chunk, checkpointing after each), then
+/// captures changes for the tables whose snapshot is complete, stages them, and only then lets the source release them.
+/// A table whose snapshot is incomplete holds the source's acknowledged position at its snapshot's start, so the
+/// changes it must replay once the snapshot completes are never released early.
+/// </summary>
+public sealed class GatewayStep(
+    ISourceConnector source,
+    IStagingArea staging,
+    IGatewayStateStore states,
+    GatewaySettings settings,
+    TimeProvider time,
+    ILogger logger)
+{
+    public async Task<IReadOnlyDictionary<TableId, GatewayTableResult>> RunAsync(
+        string runId, IReadOnlyList<TableSchema> tables, IReadOnlySet<TableId> fullRefresh, IProgress<RunEvent>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        ArgumentNullException.ThrowIfNull(fullRefresh);
+        var results = new ConcurrentDictionary<TableId, GatewayTableResult>(tables.Select(t => KeyValuePair.Create(t.Table, GatewayTableResult.Empty)));
+        await source.PrepareAsync(tables, cancellationToken);
+
+        var checkpoints = new ConcurrentDictionary<TableId, TableCheckpoint>();
+        await Parallel.ForEachAsync(tables, Options(cancellationToken), async (table, ct) =>
+        {
+            var checkpoint = await TableCheckpoint.LoadAsync(states, staging, table.Table, ct);
+            if (fullRefresh.Contains(table.Table) && !checkpoint.State.FullRefreshRequested)
+            {
+                RunLog.FullRefreshRequested(logger, table.Table);
+                await checkpoint.SaveAsync(checkpoint.State with { FullRefreshRequested = true }, ct);
+            }
+            checkpoints[table.Table] = checkpoint;
+        });
+
+        await Parallel.ForEachAsync(tables, Options(cancellationToken), async (table, ct) =>
+        {
+            try
+            {
+                var staged = await SnapshotAsync(runId, table, checkpoints[table.Table], progress, ct);
+                results[table.Table] = results[table.Table].Add(staged);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                Fail(runId, table.Table, ex, results, progress);
+            }
+        });
+
+        var capturing = tables.Where(t => checkpoints[t.Table].State is { SnapshotComplete: true } && results[t.Table].Error is null).ToList();
+        if (capturing.Count > 0) await CaptureAsync(runId, tables, capturing, checkpoints, results, progress, cancellationToken);
+        return results;
+    }
+
+    private ParallelOptions Options(CancellationToken cancellationToken) =>
+        new() { MaxDegreeOfParallelism = settings.Parallelism, CancellationToken = cancellationToken };
+
+    private async Task<GatewayTableResult> SnapshotAsync(string runId, TableSchema table, TableCheckpoint checkpoint, IProgress<RunEvent>? progress, CancellationToken cancellationToken)
+    {
+        var state = checkpoint.State;
+        var schemaChanged = state.SnapshotGeneration > 0 && !state.SnapshotComplete && state.SchemaFingerprint is not null && state.SchemaFingerprint != table.Fingerprint;
+        if (state.FullRefreshRequested || state.SnapshotGeneration == 0 || schemaChanged)
+        {
+            var start = await source.BeginSnapshotAsync(table, resuming: false, cancellationToken);
+            state = state with
+            {
+                SnapshotGeneration = state.SnapshotGeneration + 1,
+                SnapshotComplete = false,
+                SnapshotCursor = null,
+                SnapshotStartPosition = start,
+                Position = null,
+                FullRefreshRequested = false,
+            };
+            await checkpoint.SaveAsync(state, cancellationToken);
+            if (schemaChanged) RunLog.SnapshotRestartedForSchema(logger, table.Table, state.SnapshotGeneration);
+            RunLog.SnapshotStarted(logger, table.Table, state.SnapshotGeneration, start);
+        }
+        else if (!state.SnapshotComplete)
+        {
+            // The original start position stays: the source was never acknowledged past it.
+            await source.BeginSnapshotAsync(table, resuming: true, cancellationToken);
+            RunLog.SnapshotResumed(logger, table.Table, state.SnapshotGeneration, state.LastSequence);
+        }
+        else
+        {
+            return GatewayTableResult.Empty;
+        }
+
+        var result = GatewayTableResult.Empty;
+        var chunks = 0;
+        try
+        {
+            while (true)
+            {
+                state = checkpoint.State;
+                var afterKey = state.SnapshotCursor is null ? null : KeyCursor.Decode(table, state.SnapshotCursor);
+                var readAt = time.GetUtcNow();
+                object?[]? last = null;
+                CommitRecord commit;
+                await using (var writer = staging.StartBatch(table, state.LastSequence + 1, BatchKind.SnapshotChunk, state.SnapshotGeneration))
+                {
+                    await foreach (var row in source.ReadSnapshotChunkAsync(table, afterKey, settings.SnapshotChunkRows, cancellationToken))
+                    {
+                        await writer.WriteAsync(new ChangeRow(ChangeKind.Insert, row, readAt), cancellationToken);
+                        last = row;
+                    }
+                    var final = writer.RowCount < settings.SnapshotChunkRows;
+                    var cursor = last is null ? state.SnapshotCursor : KeyCursor.Encode(table, last);
+                    commit = await writer.CommitAsync(
+                        new BatchCommitInfo(state.SnapshotStartPosition, state.SnapshotStartPosition, final, cursor), cancellationToken);
+                }
+                await checkpoint.RecordCommitAsync(commit, cancellationToken);
+                chunks++;
+                var bytes = commit.Files.Sum(f => f.Bytes);
+                result = result.Add(new GatewayTableResult(commit.RowCount, 1, bytes, null));
+                progress?.Report(new SnapshotChunkStaged(runId, time.GetUtcNow(), table.Table, commit.SnapshotGeneration, commit.Sequence, commit.RowCount, result.RowsStaged, bytes, commit.SnapshotFinal));
+                if (commit.SnapshotFinal) break;
+            }
+        }
+        finally
+        {
+            await source.EndSnapshotAsync(table, CancellationToken.None);
+        }
+        RunLog.SnapshotCompleted(logger, table.Table, checkpoint.State.SnapshotGeneration, result.RowsStaged, chunks);
+        return result;
+    }
+
+    private async Task CaptureAsync(
+        string runId,
+        IReadOnlyList<TableSchema> all,
+        IReadOnlyList<TableSchema> capturing,
+        IReadOnlyDictionary<TableId, TableCheckpoint> checkpoints,
+        ConcurrentDictionary<TableId, GatewayTableResult> results,
+        IProgress<RunEvent>? progress,
+        CancellationToken cancellationToken)
+    {
+        var tracked = capturing.ToDictionary(t => t.Table, t => checkpoints[t.Table]);
+        Task OnCommitted(CommitRecord commit)
+        {
+            var bytes = commit.Files.Sum(f => f.Bytes);
+            results[commit.Table] = results[commit.Table].Add(new GatewayTableResult(commit.RowCount, 1, bytes, null));
+            RunLog.ChangesStaged(logger, commit.Table, commit.Sequence, commit.RowCount, commit.ToPosition);
+            progress?.Report(new ChangesStaged(runId, time.GetUtcNow(), commit.Table, commit.Sequence, commit.RowCount, bytes, commit.ToPosition));
+            return Task.CompletedTask;
+        }
+
+        string? reached;
+        await using (var sink = new StagingChangeSink(staging, tracked, settings.MaxBatchRows, source.ComparePositions, OnCommitted))
+        {
+            try
+            {
+                reached = await source.CaptureChangesAsync(capturing, null, sink, cancellationToken);
+                await sink.CompleteAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                foreach (var table in capturing) Fail(runId, table.Table, ex, results, progress, "gateway (change capture)");
+                return;
+            }
+        }
+        if (reached is null) return;
+
+        // Never release changes an incomplete snapshot will need to replay.
+        var acknowledge = reached;
+        foreach (var table in all)
+        {
+            var state = checkpoints[table.Table].State;
+            if (state.SnapshotGeneration > 0 && !state.SnapshotComplete && state.SnapshotStartPosition is { } start
+                && source.ComparePositions(start, acknowledge) < 0)
+            {
+                acknowledge = start;
+                RunLog.AcknowledgeHeld(logger, start, table.Table);
+            }
+        }
+        await source.AcknowledgeAsync(acknowledge, cancellationToken);
+        RunLog.Acknowledged(logger, acknowledge);
+    }
+
+    private void Fail(string runId, TableId table, Exception ex, ConcurrentDictionary<TableId, GatewayTableResult> results, IProgress<RunEvent>? progress, string step = "gateway")
+    {
+        RunLog.TableFailed(logger, ex, step, table, ex.Message);
+        results[table] = results[table] with { Error = $"{step}: {ex.Message}" };
+        progress?.Report(new TableFailed(runId, time.GetUtcNow(), table, step, ex.Message));
+    }
+}
+
+public sealed record GatewayTableResult(long RowsStaged, long BatchesStaged, long BytesStaged, string? Error)
+{
+    public static GatewayTableResult Empty { get; } = new(0, 0, 0, null);
+
+    public GatewayTableResult Add(GatewayTableResult other) =>
+        new(RowsStaged + other.RowsStaged, BatchesStaged + other.BatchesStaged, BytesStaged + other.BytesStaged, Error ?? other.Error);
+}

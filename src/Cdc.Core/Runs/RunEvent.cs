@@ -1,0 +1,20 @@
+using Cdc.Core.Model;
+using Cdc.Core.Staging;
+using Cdc.Core.Targets;
+
+namespace Cdc.Core.Runs;
+
+/// <summary>What a run reports while it works: progress for people, and the raw material of the event log and metering.</summary>
+public abstract record RunEvent(string RunId, DateTimeOffset At);
+
+public sealed record RunStarted(string RunId, DateTimeOffset At, string Pipeline, RunTrigger Trigger, IReadOnlyList<TableId> Tables) : RunEvent(RunId, At);
+
+public sealed record SnapshotChunkStaged(string RunId, DateTimeOffset At, TableId Table, int Generation, long Sequence, long ChunkRows, long TotalRows, long Bytes, bool Final) : RunEvent(RunId, At);
+
+public sealed record ChangesStaged(string RunId, DateTimeOffset At, TableId Table, long Sequence, long Rows, long Bytes, string? ToPosition) : RunEvent(RunId, At);
+
+public sealed record BatchApplied(string RunId, DateTimeOffset At, IngestFlow Flow, long Sequence, BatchKind Kind, ApplyResult Result) : RunEvent(RunId, At);
+
+public sealed record TableFailed(string RunId, DateTimeOffset At, TableId Table, string Step, string Error) : RunEvent(RunId, At);
+
+public sealed record RunFinished(string RunId, DateTimeOffset At, RunOutcome Outcome) : RunEvent(RunId, At);

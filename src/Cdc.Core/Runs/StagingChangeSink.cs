@@ -1,0 +1,95 @@
+using Cdc.Core.Model;
+using Cdc.Core.Sources;
+using Cdc.Core.Staging;
+
+namespace Cdc.Core.Runs;
+
+/// <summary>
+/// Turns captured transactions into staged change batches, one open batch per table. A batch is committed at a
+/// transaction boundary once it reaches the row limit, when the table's schema changes, and at the end of the capture.
+/// A transaction at or before a table's checkpoint position was staged before a crash and is skipped, so re-reading
+/// unacknowledged changes never stages them twice.
+/// </summary>
+internal sealed class StagingChangeSink(
+    IStagingArea staging,
+    IReadOnlyDictionary<TableId, TableCheckpoint> checkpoints,
+    int maxBatchRows,
+    Func<string, string, int> comparePositions,
+    Func<CommitRecord, Task> onCommitted) : IChangeSink, IAsyncDisposable
+{
+    private readonly Dictionary<TableId, OpenBatch> _open = [];
+    private string? _transactionPosition;
+
+    public ValueTask BeginTransactionAsync(string commitPosition, CancellationToken cancellationToken)
+    {
+        _transactionPosition = commitPosition;
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask ChangeAsync(TableSchema schema, ChangeRow row, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        if (!checkpoints.TryGetValue(schema.Table, out var checkpoint)) return;
+        var staged = checkpoint.State.Position;
+        if (_transactionPosition is not null && staged is not null && comparePositions(_transactionPosition, staged) <= 0) return;
+
+        if (_open.TryGetValue(schema.Table, out var batch) && batch.Schema.Fingerprint != schema.Fingerprint)
+        {
+            // A schema change inside a transaction splits it; the first part ends at the previous transaction.
+            await CommitAsync(batch, cancellationToken);
+            batch = null;
+        }
+        if (batch is null)
+        {
+            var state = checkpoint.State;
+            batch = new OpenBatch(schema, staging.StartBatch(schema, state.LastSequence + 1, BatchKind.Changes, state.SnapshotGeneration), state.Position);
+            _open[schema.Table] = batch;
+        }
+        await batch.Writer.WriteAsync(row, cancellationToken);
+        batch.TouchedInTransaction = true;
+    }
+
+    public async ValueTask CommitAsync(string position, CancellationToken cancellationToken)
+    {
+        foreach (var batch in _open.Values.Where(b => b.TouchedInTransaction).ToList())
+        {
+            batch.TouchedInTransaction = false;
+            batch.LastPosition = position;
+            if (batch.Writer.RowCount >= maxBatchRows) await CommitAsync(batch, cancellationToken);
+        }
+        _transactionPosition = null;
+    }
+
+    /// <summary>Commits every open batch. Called once the source has handed over everything it read.</summary>
+    public async Task CompleteAsync(CancellationToken cancellationToken)
+    {
+        foreach (var batch in _open.Values.ToList()) await CommitAsync(batch, cancellationToken);
+    }
+
+    private async Task CommitAsync(OpenBatch batch, CancellationToken cancellationToken)
+    {
+        _open.Remove(batch.Schema.Table);
+        await using (batch.Writer)
+        {
+            if (batch.Writer.RowCount == 0) return;
+            var commit = await batch.Writer.CommitAsync(new BatchCommitInfo(batch.FromPosition, batch.LastPosition ?? batch.FromPosition), cancellationToken);
+            await checkpoints[batch.Schema.Table].RecordCommitAsync(commit, cancellationToken);
+            await onCommitted(commit);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var batch in _open.Values) await batch.Writer.DisposeAsync();
+        _open.Clear();
+    }
+
+    private sealed class OpenBatch(TableSchema schema, IBatchWriter writer, string? fromPosition)
+    {
+        public TableSchema Schema { get; } = schema;
+        public IBatchWriter Writer { get; } = writer;
+        public string? FromPosition { get; } = fromPosition;
+        public string? LastPosition { get; set; }
+        public bool TouchedInTransaction { get; set; }
+    }
+}
