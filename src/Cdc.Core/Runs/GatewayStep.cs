@@ -142,8 +142,10 @@ public sealed class GatewayStep(
         CancellationToken cancellationToken)
     {
         var tracked = capturing.ToDictionary(t => t.Table, t => checkpoints[t.Table]);
+        var stagedThisRound = new HashSet<TableId>();
         Task OnCommitted(CommitRecord commit)
         {
+            stagedThisRound.Add(commit.Table);
             var bytes = commit.Files.Sum(f => f.Bytes);
             results[commit.Table] = results[commit.Table].Add(new GatewayTableResult(commit.RowCount, 1, bytes, null));
             RunLog.ChangesStaged(logger, commit.Table, commit.Sequence, commit.RowCount, commit.ToPosition);
@@ -158,6 +160,9 @@ public sealed class GatewayStep(
             {
                 reached = await source.CaptureChangesAsync(capturing, null, sink, cancellationToken);
                 await sink.CompleteAsync(cancellationToken);
+                // Rows staged this round carry a schema at least as new as discovery's.
+                foreach (var table in capturing.Where(t => !stagedThisRound.Contains(t.Table)))
+                    await StageSchemaChangeAsync(table, tracked[table.Table], OnCommitted, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -181,6 +186,21 @@ public sealed class GatewayStep(
         }
         await source.AcknowledgeAsync(acknowledge, cancellationToken);
         RunLog.Acknowledged(logger, acknowledge);
+    }
+
+    /// <summary>
+    /// A column added or dropped at the source reaches the log only with the table's next change. Discovery sees it
+    /// at once, so an empty batch carrying the new schema lets the target evolve now rather than at the next change.
+    /// </summary>
+    private async Task StageSchemaChangeAsync(TableSchema discovered, TableCheckpoint checkpoint, Func<CommitRecord, Task> onCommitted, CancellationToken cancellationToken)
+    {
+        var state = checkpoint.State;
+        if (state.SchemaFingerprint is null || state.SchemaFingerprint == discovered.Fingerprint) return;
+        CommitRecord commit;
+        await using (var writer = staging.StartBatch(discovered, state.LastSequence + 1, BatchKind.Changes, state.SnapshotGeneration))
+            commit = await writer.CommitAsync(new BatchCommitInfo(state.Position, state.Position), cancellationToken);
+        await checkpoint.RecordCommitAsync(commit, cancellationToken);
+        await onCommitted(commit);
     }
 
     private void Fail(string runId, TableId table, Exception ex, ConcurrentDictionary<TableId, GatewayTableResult> results, IProgress<RunEvent>? progress, string step = "gateway")
