@@ -16,10 +16,13 @@ public sealed class LocalAzurite : IAsyncDisposable
 
     private readonly Process _process;
 
-    private LocalAzurite(Process process, int port)
+    private readonly string _workspace;
+
+    private LocalAzurite(Process process, int port, string workspace)
     {
         _process = process;
         Port = port;
+        _workspace = workspace;
     }
 
     public int Port { get; }
@@ -34,7 +37,7 @@ public sealed class LocalAzurite : IAsyncDisposable
         var workspace = Directory.CreateTempSubdirectory("ingest-azurite-").FullName;
         var info = new ProcessStartInfo("node") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workspace };
         foreach (var argument in new[] { script, "--blobHost", "127.0.0.1", "--blobPort", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                     "--inMemoryPersistence", "--disableTelemetry", "--silent", "--skipApiVersionCheck", "--location", workspace })
+                     "--inMemoryPersistence", "--disableTelemetry", "--silent", "--skipApiVersionCheck" })
             info.ArgumentList.Add(argument);
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start node for Azurite.");
         process.BeginOutputReadLine();
@@ -47,7 +50,7 @@ public sealed class LocalAzurite : IAsyncDisposable
             {
                 using var client = new TcpClient();
                 await client.ConnectAsync(System.Net.IPAddress.Loopback, port, cancellationToken).ConfigureAwait(false);
-                return new LocalAzurite(process, port);
+                return new LocalAzurite(process, port, workspace);
             }
             catch (SocketException) when (deadline.Elapsed < TimeSpan.FromSeconds(30))
             {
@@ -76,6 +79,14 @@ public sealed class LocalAzurite : IAsyncDisposable
             _process.WaitForExit(10_000);
         }
         _process.Dispose();
+        try
+        {
+            Directory.Delete(_workspace, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Azurite's working folder holds nothing that matters once it has stopped.
+        }
         return ValueTask.CompletedTask;
     }
 }

@@ -142,10 +142,8 @@ public sealed class GatewayStep(
         CancellationToken cancellationToken)
     {
         var tracked = capturing.ToDictionary(t => t.Table, t => checkpoints[t.Table]);
-        var stagedThisRound = new HashSet<TableId>();
         Task OnCommitted(CommitRecord commit)
         {
-            stagedThisRound.Add(commit.Table);
             var bytes = commit.Files.Sum(f => f.Bytes);
             results[commit.Table] = results[commit.Table].Add(new GatewayTableResult(commit.RowCount, 1, bytes, null));
             RunLog.ChangesStaged(logger, commit.Table, commit.Sequence, commit.RowCount, commit.ToPosition);
@@ -160,8 +158,9 @@ public sealed class GatewayStep(
             {
                 reached = await source.CaptureChangesAsync(capturing, null, sink, cancellationToken);
                 await sink.CompleteAsync(cancellationToken);
-                // Rows staged this round carry a schema at least as new as discovery's.
-                foreach (var table in capturing.Where(t => !stagedThisRound.Contains(t.Table)))
+                // Read after the capture, the catalog is at least as new as any schema the log carried.
+                var current = await source.DiscoverAsync(capturing.Select(t => new TableSelection(t.Table.Schema, t.Table.Name, t.KeyColumns, [])).ToList(), cancellationToken);
+                foreach (var table in current.Where(t => tracked.ContainsKey(t.Table)))
                     await StageSchemaChangeAsync(table, tracked[table.Table], OnCommitted, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -189,7 +188,7 @@ public sealed class GatewayStep(
     }
 
     /// <summary>
-    /// A column added or dropped at the source reaches the log only with the table's next change. Discovery sees it
+    /// A column added or dropped at the source reaches the log only with the table's next change. The catalog shows it
     /// at once, so an empty batch carrying the new schema lets the target evolve now rather than at the next change.
     /// </summary>
     private async Task StageSchemaChangeAsync(TableSchema discovered, TableCheckpoint checkpoint, Func<CommitRecord, Task> onCommitted, CancellationToken cancellationToken)

@@ -37,14 +37,14 @@ internal sealed class ChangeApply(NpgsqlDataSource dataSource, ILogger logger)
         }
 
         var result = new ApplyResult(reduced.RowsRead, 0, 0, 0);
-        IReadOnlyList<TargetColumn> columns = layout.AllColumns.ToList();
+        // An empty batch still evolves the table: the gateway stages one to carry a schema change by itself.
+        var columns = await PrepareTableAsync(connection, layout, cancellationToken);
         if (reduced.Changes.Count == 0)
         {
             PostgresTargetLog.EmptyBatch(logger, flow, batch.Sequence);
         }
         else
         {
-            columns = await PrepareTableAsync(connection, layout, cancellationToken);
             var stage = new StageTable(layout, reduced.Flagged);
             await stage.FillAsync(connection, reduced.Changes, cancellationToken);
             if (reduced.Changes.Count > AnalyzeThreshold)

@@ -1,0 +1,64 @@
+using System.CommandLine;
+using Cdc.Core.Model;
+using Cdc.Core.Runs;
+using Cdc.Core.State;
+using Ingest.Cli.Output;
+
+namespace Ingest.Cli.Commands;
+
+internal static class RunCommand
+{
+    public static Command Create(Option<bool> verbose)
+    {
+        var pipeline = PipelineArgument.Create();
+        var fullRefresh = new Option<string[]>("--full-refresh")
+        {
+            Description = "Snapshot this source table again from scratch (schema.table; quote parts with dots: sales.\"Order Details\"). Repeatable.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var command = new Command("run", "Run the pipeline once: gateway (snapshot or changes) then ingest, per table.") { pipeline, fullRefresh };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var definition = PipelineArgument.Load(parse.GetRequiredValue(pipeline), Console.Error);
+            if (definition is null) return ExitCodes.InvalidInput;
+            var refresh = new HashSet<TableId>();
+            foreach (var name in parse.GetValue(fullRefresh) ?? [])
+            {
+                try
+                {
+                    refresh.Add(TableId.Parse(name));
+                }
+                catch (FormatException ex)
+                {
+                    Console.Error.WriteLine($"--full-refresh: {ex.Message}");
+                    return ExitCodes.InvalidInput;
+                }
+            }
+            using var loggers = CliLogging.Create(parse.GetValue(verbose));
+            try
+            {
+                var runner = new PipelineRunner(PipelineComponentsFactory.Create(definition, loggers), TimeProvider.System, loggers);
+                var request = new RunRequest(RunRequest.NewRunId(), RunTrigger.Manual, refresh);
+                var result = await runner.RunAsync(definition, request, new ProgressPrinter(Console.Out), cancellationToken);
+                RunSummary.Print(result, Console.Out);
+                return RunSummary.ExitCode(result);
+            }
+            catch (PipelineBusyException ex)
+            {
+                Console.Error.WriteLine(ex.Message);
+                return ExitCodes.PipelineBusy;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                Console.Error.WriteLine("Cancelled. Work committed so far is kept; the next run continues from there.");
+                return ExitCodes.Cancelled;
+            }
+            catch (Exception ex)
+            {
+                Console.Error.WriteLine($"error: {ex.Message}");
+                return ExitCodes.Error;
+            }
+        });
+        return command;
+    }
+}
