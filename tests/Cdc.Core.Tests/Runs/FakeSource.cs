@@ -1,0 +1,105 @@
+using System.Runtime.CompilerServices;
+using Cdc.Core.Model;
+using Cdc.Core.Sources;
+
+namespace Cdc.Core.Tests.Runs;
+
+/// <summary>
+/// An in-memory source: rows by key, and a log of committed transactions with integer positions. Acknowledge moves
+/// the released position; capture reads the log after it, like a replication slot.
+/// </summary>
+public sealed class FakeSource(TableSchema table) : ISourceConnector
+{
+    private readonly SortedDictionary<int, object?[]> _rows = [];
+    private readonly List<(int Position, List<ChangeRow> Rows)> _log = [];
+    private int _position;
+
+    public TableSchema Table { get; set; } = table;
+    public int Acknowledged { get; private set; }
+    public List<int> Acknowledgements { get; } = [];
+    public int SnapshotsBegun { get; private set; }
+    public int ChunkReads { get; private set; }
+
+    /// <summary>Fails the N-th snapshot chunk read (1-based) once, then reads normally.</summary>
+    public int FailChunkRead { get; set; }
+
+    public static TableSchema Schema(string name = "items") => new(
+        new TableId("public", name),
+        [new ColumnSchema("id", LogicalType.Int32, Nullable: false), new ColumnSchema("value", LogicalType.String)],
+        ["id"]);
+
+    public void Upsert(int id, string? value)
+    {
+        var kind = _rows.ContainsKey(id) ? ChangeKind.Update : ChangeKind.Insert;
+        _rows[id] = [id, value];
+        Commit(new ChangeRow(kind, [id, value], DateTimeOffset.UnixEpoch.AddSeconds(_position)));
+    }
+
+    public void Delete(int id)
+    {
+        _rows.Remove(id);
+        Commit(new ChangeRow(ChangeKind.Delete, [id, Unchanged.Value], DateTimeOffset.UnixEpoch.AddSeconds(_position)));
+    }
+
+    /// <summary>Puts rows in place without logging them (data that predates capture).</summary>
+    public void Seed(int count)
+    {
+        for (var i = 1; i <= count; i++) _rows[i] = [i, $"seed {i}"];
+    }
+
+    private void Commit(ChangeRow row) => _log.Add((++_position, [row]));
+
+    public Task<IReadOnlyList<TableSchema>> DiscoverAsync(IReadOnlyList<TableSelection> selection, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<TableSchema>>([Table]);
+
+    public Task PrepareAsync(IReadOnlyList<TableSchema> tables, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task<string> BeginSnapshotAsync(TableSchema table, bool resuming, CancellationToken cancellationToken)
+    {
+        SnapshotsBegun++;
+        return Task.FromResult(Acknowledged.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    public async IAsyncEnumerable<object?[]> ReadSnapshotChunkAsync(TableSchema table, object?[]? afterKey, int maxRows, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (++ChunkReads == FailChunkRead) throw new InvalidOperationException("chunk read failed");
+        var after = afterKey is null ? int.MinValue : (int)afterKey[0]!;
+        foreach (var row in _rows.Where(r => r.Key > after).Take(maxRows).Select(r => r.Value).ToList())
+        {
+            await Task.Yield();
+            yield return (object?[])row.Clone();
+        }
+    }
+
+    public Task EndSnapshotAsync(TableSchema table, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task<string?> CaptureChangesAsync(IReadOnlyList<TableSchema> tables, string? fromPosition, IChangeSink sink, CancellationToken cancellationToken)
+    {
+        var reached = Acknowledged;
+        foreach (var (position, rows) in _log.Where(t => t.Position > Acknowledged))
+        {
+            var text = position.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await sink.BeginTransactionAsync(text, cancellationToken);
+            foreach (var row in rows) await sink.ChangeAsync(Table, row, cancellationToken);
+            await sink.CommitAsync(text, cancellationToken);
+            reached = position;
+        }
+        return reached.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public Task AcknowledgeAsync(string position, CancellationToken cancellationToken)
+    {
+        var value = int.Parse(position, System.Globalization.CultureInfo.InvariantCulture);
+        Acknowledgements.Add(value);
+        Acknowledged = Math.Max(Acknowledged, value);
+        return Task.CompletedTask;
+    }
+
+    public Task<string?> GetResumePositionAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<string?>(Acknowledged.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    public int ComparePositions(string left, string right) =>
+        int.Parse(left, System.Globalization.CultureInfo.InvariantCulture).CompareTo(int.Parse(right, System.Globalization.CultureInfo.InvariantCulture));
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

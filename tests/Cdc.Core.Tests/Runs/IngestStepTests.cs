@@ -1,0 +1,86 @@
+using Cdc.Core.Model;
+using Cdc.Core.Runs;
+using Cdc.Core.Staging;
+using Cdc.Core.Staging.Stores;
+using Cdc.Core.Targets;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Cdc.Core.Tests.Runs;
+
+public sealed class IngestStepTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("ingest-step-tests-").FullName;
+    private readonly StagingArea _staging;
+    private readonly TableSchema _schema = FakeSource.Schema();
+    private readonly IngestFlow _flow;
+    private long _sequence;
+
+    public IngestStepTests()
+    {
+        _staging = new StagingArea(new LocalFolderStore(_folder), NullLogger.Instance);
+        _flow = new IngestFlow("p", _schema.Table, "target", "items", 1, false);
+    }
+
+    private async Task StageAsync(BatchKind kind, int generation, int rows, bool final = false)
+    {
+        await using var writer = _staging.StartBatch(_schema, ++_sequence, kind, generation);
+        for (var i = 0; i < rows; i++) await writer.WriteAsync(new ChangeRow(ChangeKind.Insert, [i, "v"], DateTimeOffset.UnixEpoch), CancellationToken.None);
+        await writer.CommitAsync(new BatchCommitInfo("0", "0", final), CancellationToken.None);
+    }
+
+    private Task<FlowRunResult> ApplyAsync(RecordingTarget target) =>
+        new IngestStep(target, _staging, TimeProvider.System, NullLogger.Instance).ApplyAsync("run", _flow, null, CancellationToken.None);
+
+    [Fact]
+    public async Task A_snapshot_waits_for_its_final_chunk_then_loads_all_chunks_at_once()
+    {
+        var target = new RecordingTarget();
+        await StageAsync(BatchKind.SnapshotChunk, 1, 3);
+        await StageAsync(BatchKind.SnapshotChunk, 1, 3);
+
+        (await ApplyAsync(target)).AppliedSequence.Should().Be(0);
+        target.Calls.Should().BeEmpty("the snapshot is not complete yet");
+
+        await StageAsync(BatchKind.SnapshotChunk, 1, 1, final: true);
+        await StageAsync(BatchKind.Changes, 1, 2);
+        var result = await ApplyAsync(target);
+
+        target.Calls.Should().Equal("snapshot g1 1,2,3 rows=7", "changes 4 rows=2");
+        result.AppliedSequence.Should().Be(4);
+        result.BatchesApplied.Should().Be(4);
+    }
+
+    [Fact]
+    public async Task Chunks_of_an_abandoned_generation_are_skipped_for_the_newer_one()
+    {
+        var target = new RecordingTarget();
+        await StageAsync(BatchKind.SnapshotChunk, 1, 5, final: true);
+        await ApplyAsync(target);
+        await StageAsync(BatchKind.Changes, 1, 1);
+        await StageAsync(BatchKind.SnapshotChunk, 2, 2);
+        await StageAsync(BatchKind.SnapshotChunk, 3, 2);
+        await StageAsync(BatchKind.SnapshotChunk, 3, 2, final: true);
+
+        await ApplyAsync(target);
+
+        target.Calls.Should().Equal("snapshot g1 1 rows=5", "changes 2 rows=1", "snapshot g3 4,5 rows=4");
+        target.AppliedSequence.Should().Be(5);
+    }
+
+    [Fact]
+    public async Task Nothing_pending_applies_nothing()
+    {
+        var target = new RecordingTarget();
+        await StageAsync(BatchKind.SnapshotChunk, 1, 1, final: true);
+        await ApplyAsync(target);
+        target.Calls.Clear();
+
+        var result = await ApplyAsync(target);
+
+        target.Calls.Should().BeEmpty();
+        result.BatchesApplied.Should().Be(0);
+        result.AppliedSequence.Should().Be(1);
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+}
