@@ -43,9 +43,16 @@ public sealed class FaultPlan
             return true;
         });
 
-    /// <summary>A point inside a longer operation (a row of a COPY): crashes there without anything to complete.</summary>
+    /// <summary>A point inside a longer operation (a row of a COPY): crashes there without anything to complete.
+    /// Before and after are the same place, so only plans that crash before an operation count points.</summary>
     public void Point(string operation)
     {
+        if (AfterOperation)
+        {
+            lock (_gate)
+                if (Crashed) throw new SimulatedCrashException($"{operation} (after the crash at {CrashedAt})");
+            return;
+        }
         if (Next(operation)) throw new SimulatedCrashException(operation);
     }
 
