@@ -27,15 +27,17 @@ public sealed class GatewayStep(
         ArgumentNullException.ThrowIfNull(tables);
         ArgumentNullException.ThrowIfNull(fullRefresh);
         var results = new ConcurrentDictionary<TableId, GatewayTableResult>(tables.Select(t => KeyValuePair.Create(t.Table, GatewayTableResult.Empty)));
-        await source.PrepareAsync(tables, cancellationToken);
+        var captureRestarted = await source.PrepareAsync(tables, cancellationToken);
 
         var checkpoints = new ConcurrentDictionary<TableId, TableCheckpoint>();
         await Parallel.ForEachAsync(tables, Options(cancellationToken), async (table, ct) =>
         {
             var checkpoint = await TableCheckpoint.LoadAsync(states, staging, table.Table, ct);
-            if (fullRefresh.Contains(table.Table) && !checkpoint.State.FullRefreshRequested)
+            var gap = captureRestarted && checkpoint.State.SnapshotGeneration > 0;
+            if (gap) RunLog.CaptureRestarted(logger, table.Table);
+            if ((gap || fullRefresh.Contains(table.Table)) && !checkpoint.State.FullRefreshRequested)
             {
-                RunLog.FullRefreshRequested(logger, table.Table);
+                if (!gap) RunLog.FullRefreshRequested(logger, table.Table);
                 await checkpoint.SaveAsync(checkpoint.State with { FullRefreshRequested = true }, ct);
             }
             checkpoints[table.Table] = checkpoint;

@@ -55,7 +55,6 @@ public sealed class PipelineRunner(PipelineComponents components, TimeProvider t
         {
             return new RunResult(request.RunId, pipeline.Name, request.Trigger, started, time.GetUtcNow(), RunOutcome.Failed, [], $"Discovery failed: {ex.Message}");
         }
-        if (request.OnlyTables is { } only) tables = tables.Where(t => only.Contains(t.Table)).ToList();
         var unknown = request.FullRefresh.Where(t => tables.All(d => d.Table != t)).ToList();
         if (unknown.Count > 0)
             return new RunResult(request.RunId, pipeline.Name, request.Trigger, started, time.GetUtcNow(), RunOutcome.Failed, [],
@@ -68,7 +67,9 @@ public sealed class PipelineRunner(PipelineComponents components, TimeProvider t
         var staged = await gateway.RunAsync(request.RunId, tables, request.FullRefresh, progress, cancellationToken);
 
         var ingest = new IngestStep(target, components.Staging, time, loggers.CreateLogger<IngestStep>());
-        var flows = FlowPlanner.Flows(pipeline, tables);
+        // A repair applies only its tables, but the gateway above still captured all of them: one change stream serves
+        // every table, and releasing it for some would lose the others' changes.
+        var flows = FlowPlanner.Flows(pipeline, request.OnlyTables is { } only ? tables.Where(t => only.Contains(t.Table)) : tables);
         var applied = new ConcurrentBag<FlowRunResult>();
         await Parallel.ForEachAsync(flows, new ParallelOptions { MaxDegreeOfParallelism = pipeline.Run.Parallelism, CancellationToken = cancellationToken }, async (flow, ct) =>
         {

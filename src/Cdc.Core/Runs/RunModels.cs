@@ -23,7 +23,8 @@ public enum RunOutcome
 
 /// <summary>What to run.</summary>
 /// <param name="FullRefresh">Source tables to snapshot again from scratch and swap in.</param>
-/// <param name="OnlyTables">When set, only these source tables are processed (repair of failed tables).</param>
+/// <param name="OnlyTables">When set, the ingest step applies only these source tables (repair of failed tables); the
+/// gateway still captures every table, since they share one change stream.</param>
 public sealed record RunRequest(string RunId, RunTrigger Trigger, IReadOnlySet<TableId> FullRefresh, IReadOnlySet<TableId>? OnlyTables = null)
 {
     public static RunRequest Manual(params TableId[] fullRefresh) =>

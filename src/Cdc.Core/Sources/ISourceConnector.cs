@@ -14,7 +14,9 @@ public interface ISourceConnector : IAsyncDisposable
     Task<IReadOnlyList<TableSchema>> DiscoverAsync(IReadOnlyList<TableSelection> selection, CancellationToken cancellationToken);
 
     /// <summary>Creates what capture needs (publication, slot, ...) when it is missing. Idempotent.</summary>
-    Task PrepareAsync(IReadOnlyList<TableSchema> tables, CancellationToken cancellationToken);
+    /// <returns>True when capture had to start over (a replication slot was missing and is now created): changes since
+    /// the last acknowledged position may be gone, so every table captured before must be snapshotted again.</returns>
+    Task<bool> PrepareAsync(IReadOnlyList<TableSchema> tables, CancellationToken cancellationToken);
 
     /// <summary>Begins (or resumes) a snapshot of a table. Returns the position from which captured changes must be
     /// applied on top of the snapshot: every change committed after the snapshot's data was read is at or after it.</summary>

@@ -8,7 +8,7 @@ public sealed class FaultySourceConnector(ISourceConnector inner, FaultPlan plan
 {
     public Task<IReadOnlyList<TableSchema>> DiscoverAsync(IReadOnlyList<TableSelection> selection, CancellationToken cancellationToken) => inner.DiscoverAsync(selection, cancellationToken);
 
-    public Task PrepareAsync(IReadOnlyList<TableSchema> tables, CancellationToken cancellationToken) => inner.PrepareAsync(tables, cancellationToken);
+    public Task<bool> PrepareAsync(IReadOnlyList<TableSchema> tables, CancellationToken cancellationToken) => inner.PrepareAsync(tables, cancellationToken);
 
     public Task<string> BeginSnapshotAsync(TableSchema table, bool resuming, CancellationToken cancellationToken) => inner.BeginSnapshotAsync(table, resuming, cancellationToken);
 

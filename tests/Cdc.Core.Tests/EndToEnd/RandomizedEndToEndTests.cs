@@ -29,6 +29,30 @@ public sealed class RandomizedEndToEndTests(PostgresFixture postgres)
         await RunRoundsAsync(harness);
     }
 
+    [Fact]
+    public async Task A_dropped_replication_slot_makes_the_next_run_snapshot_again_instead_of_losing_changes()
+    {
+        await using var harness = await PipelineHarness.CreateAsync(postgres, seed: 5);
+        await harness.Workload.RunRoundAsync(inserts: 30, updates: 0, deletes: 0, keyChanges: 0);
+        await RunAndCheckAsync(harness, "initial snapshot");
+        await using (var connection = new Npgsql.NpgsqlConnection(harness.Source))
+        {
+            await connection.OpenAsync();
+            await using var drop = new Npgsql.NpgsqlCommand($"SELECT pg_drop_replication_slot('{harness.Pipeline.Source.Slot}')", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+        // These changes happen while no slot exists: no log keeps them.
+        await harness.Workload.RunRoundAsync();
+
+        var result = await harness.RunAsync();
+
+        result.Outcome.Should().Be(RunOutcome.Succeeded, Describe(result));
+        await harness.AssertConvergedAsync("after the slot was dropped and recreated");
+        var status = await PipelineStatusReader.ReadAsync(harness.Pipeline,
+            PipelineComponentsFactory.Create(harness.Pipeline, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance), 1, CancellationToken.None);
+        status.Tables.Should().OnlyContain(t => t.SnapshotGeneration == 2, "every table was snapshotted again");
+    }
+
     private static async Task RunRoundsAsync(PipelineHarness harness)
     {
         await harness.Workload.RunRoundAsync(inserts: 150, updates: 0, deletes: 0, keyChanges: 0);

@@ -52,7 +52,15 @@ public sealed class FakeSource(TableSchema table) : ISourceConnector
     public Task<IReadOnlyList<TableSchema>> DiscoverAsync(IReadOnlyList<TableSelection> selection, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<TableSchema>>([Table]);
 
-    public Task PrepareAsync(IReadOnlyList<TableSchema> tables, CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Whether the next Prepare reports that capture started over (a lost slot).</summary>
+    public bool CaptureRestarts { get; set; }
+
+    public Task<bool> PrepareAsync(IReadOnlyList<TableSchema> tables, CancellationToken cancellationToken)
+    {
+        var restarted = CaptureRestarts;
+        CaptureRestarts = false;
+        return Task.FromResult(restarted);
+    }
 
     public Task<string> BeginSnapshotAsync(TableSchema table, bool resuming, CancellationToken cancellationToken)
     {

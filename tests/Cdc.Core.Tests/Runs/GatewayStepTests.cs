@@ -140,13 +140,28 @@ public sealed class GatewayStepTests : IDisposable
         (await _staging.LastCommitAsync(source.Table.Table, CancellationToken.None))!.Sequence.Should().Be(last.Sequence, "an unchanged schema stages nothing");
     }
 
+    [Fact]
+    public async Task When_capture_starts_over_a_captured_table_is_snapshotted_again_instead_of_skipping_ahead()
+    {
+        var source = new FakeSource(FakeSource.Schema());
+        source.Seed(3);
+        await RunAsync(source);
+        source.CaptureRestarts = true;
+
+        await RunAsync(source);
+
+        var chunks = (await _staging.ListCommitsAsync(source.Table.Table, 0, CancellationToken.None)).Where(c => c.Kind == BatchKind.SnapshotChunk).ToList();
+        chunks.Select(c => c.SnapshotGeneration).Should().Equal(1, 2);
+        chunks[^1].SnapshotFinal.Should().BeTrue();
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     /// <summary>Delegates everything but drops acknowledgements, as a crash right after staging would.</summary>
     private sealed class ForgetfulAcknowledgeSource(FakeSource inner) : Cdc.Core.Sources.ISourceConnector
     {
         public Task<IReadOnlyList<TableSchema>> DiscoverAsync(IReadOnlyList<Cdc.Core.Sources.TableSelection> selection, CancellationToken cancellationToken) => inner.DiscoverAsync(selection, cancellationToken);
-        public Task PrepareAsync(IReadOnlyList<TableSchema> tables, CancellationToken cancellationToken) => inner.PrepareAsync(tables, cancellationToken);
+        public Task<bool> PrepareAsync(IReadOnlyList<TableSchema> tables, CancellationToken cancellationToken) => inner.PrepareAsync(tables, cancellationToken);
         public Task<string> BeginSnapshotAsync(TableSchema table, bool resuming, CancellationToken cancellationToken) => inner.BeginSnapshotAsync(table, resuming, cancellationToken);
         public IAsyncEnumerable<object?[]> ReadSnapshotChunkAsync(TableSchema table, object?[]? afterKey, int maxRows, CancellationToken cancellationToken) => inner.ReadSnapshotChunkAsync(table, afterKey, maxRows, cancellationToken);
         public Task EndSnapshotAsync(TableSchema table, CancellationToken cancellationToken) => inner.EndSnapshotAsync(table, cancellationToken);
