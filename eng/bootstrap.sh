@@ -4,7 +4,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-if ! ls eng/local-packages/system.io.hashing.6.0.0.nupkg eng/local-packages/System.IO.Hashing.6.0.0.nupkg >/dev/null 2>&1; then
+if [ ! -f eng/local-packages/System.IO.Hashing.6.0.0.nupkg ] && [ ! -f eng/local-packages/system.io.hashing.6.0.0.nupkg ]; then
   echo "bootstrap: packing System.IO.Hashing from the .NET SDK into eng/local-packages"
   mkdir -p eng/local-packages
   # The packer itself must not depend on the local feed it creates.

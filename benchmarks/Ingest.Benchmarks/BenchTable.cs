@@ -29,7 +29,7 @@ internal static class BenchTable
                timestamptz '2024-01-01 00:00:00+00' + (g || ' seconds')::interval + ({version} || ' microseconds')::interval,
                CASE WHEN g % 10 = 0 THEN NULL ELSE timestamp '2024-06-01' + (g || ' milliseconds')::interval END,
                'category_' || (g % 50), md5(g::text) || ' ' || md5((g + {version})::text) || ' ' || md5((g * 3)::text)
-        FROM generate_series({from}, {to}) g
+        FROM generate_series({from}::bigint, {to}::bigint) g
         """;
 
     public static async Task CreateAsync(string connectionString, string schema, CancellationToken cancellationToken)

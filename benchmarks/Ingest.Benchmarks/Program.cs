@@ -44,6 +44,7 @@ try
     {
         "snapshot" => await SnapshotBenchmark.RunAsync(server, source, target, staging, rows, ct),
         "changes" => await ChangesBenchmark.RunAsync(server, source, target, staging, rows, ct),
+        "phases" => await PhaseBenchmark.RunAsync(source, target, staging, rows, ct),
         _ => throw new ArgumentException($"unknown scenario '{scenario}': snapshot | changes | all"),
     };
 }

@@ -12,6 +12,38 @@ public readonly record struct Numeric(BigInteger Unscaled, int Scale) : ICompara
     public static Numeric Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        return TryParseSmall(text, out var small) ? small : ParseAny(text);
+    }
+
+    /// <summary>The common case, plain notation with at most 18 digits, without allocating.</summary>
+    private static bool TryParseSmall(ReadOnlySpan<char> text, out Numeric value)
+    {
+        value = default;
+        if (text.IsEmpty) return false;
+        var negative = text[0] == '-';
+        var i = negative || text[0] == '+' ? 1 : 0;
+        long unscaled = 0;
+        var digits = 0;
+        var scale = -1;
+        for (; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '.' && scale < 0)
+            {
+                scale = 0;
+                continue;
+            }
+            if (!char.IsAsciiDigit(c) || ++digits > 18) return false;
+            unscaled = unscaled * 10 + (c - '0');
+            if (scale >= 0) scale++;
+        }
+        if (digits == 0) return false;
+        value = new Numeric(negative ? -unscaled : unscaled, Math.Max(scale, 0));
+        return true;
+    }
+
+    private static Numeric ParseAny(string text)
+    {
         var span = text.AsSpan().Trim();
         if (span.IsEmpty) throw new FormatException("An empty string is not a number.");
         var negative = span[0] == '-';
@@ -36,7 +68,7 @@ public readonly record struct Numeric(BigInteger Unscaled, int Scale) : ICompara
             digits = span.ToString();
             scale = 0;
         }
-        if (digits.Length == 0 || !digits.All(char.IsAsciiDigit)) throw new FormatException($"'{text}' is not a decimal number.");
+        if (digits.Length == 0 || digits.AsSpan().IndexOfAnyExceptInRange('0', '9') >= 0) throw new FormatException($"'{text}' is not a decimal number.");
         var unscaled = BigInteger.Parse(digits, NumberStyles.None, CultureInfo.InvariantCulture);
         scale -= exponent;
         if (scale < 0)

@@ -22,8 +22,10 @@ public sealed class GatewayStep(
     ILogger logger)
 {
     public async Task<IReadOnlyDictionary<TableId, GatewayTableResult>> RunAsync(
-        string runId, IReadOnlyList<TableSchema> tables, IReadOnlySet<TableId> fullRefresh, IProgress<RunEvent>? progress, CancellationToken cancellationToken)
+        string runId, IReadOnlyList<TableSchema> tables, IReadOnlySet<TableId> fullRefresh, IProgress<RunEvent>? progress, CancellationToken cancellationToken,
+        GatewaySignals? signals = null)
     {
+        _signals = signals;
         ArgumentNullException.ThrowIfNull(tables);
         ArgumentNullException.ThrowIfNull(fullRefresh);
         var results = new ConcurrentDictionary<TableId, GatewayTableResult>(tables.Select(t => KeyValuePair.Create(t.Table, GatewayTableResult.Empty)));
@@ -34,7 +36,11 @@ public sealed class GatewayStep(
         {
             var checkpoint = await TableCheckpoint.LoadAsync(states, staging, table.Table, ct);
             var gap = captureRestarted && checkpoint.State.SnapshotGeneration > 0;
-            if (gap) RunLog.CaptureRestarted(logger, table.Table);
+            if (gap)
+            {
+                RunLog.CaptureRestarted(logger, table.Table);
+                progress?.Report(new RetentionGap(runId, time.GetUtcNow(), table.Table, "the source's change position was lost (a missing replication slot was created anew)"));
+            }
             if ((gap || fullRefresh.Contains(table.Table)) && !checkpoint.State.FullRefreshRequested)
             {
                 if (!gap) RunLog.FullRefreshRequested(logger, table.Table);
@@ -60,6 +66,8 @@ public sealed class GatewayStep(
         if (capturing.Count > 0) await CaptureAsync(runId, tables, capturing, checkpoints, results, progress, cancellationToken);
         return results;
     }
+
+    private GatewaySignals? _signals;
 
     private ParallelOptions Options(CancellationToken cancellationToken) =>
         new() { MaxDegreeOfParallelism = settings.Parallelism, CancellationToken = cancellationToken };
@@ -119,6 +127,7 @@ public sealed class GatewayStep(
                         new BatchCommitInfo(state.SnapshotStartPosition, state.SnapshotStartPosition, final, cursor), cancellationToken);
                 }
                 await checkpoint.RecordCommitAsync(commit, cancellationToken);
+                _signals?.Committed(table.Table);
                 chunks++;
                 var bytes = commit.Files.Sum(f => f.Bytes);
                 result = result.Add(new GatewayTableResult(commit.RowCount, 1, bytes, null));
@@ -144,8 +153,16 @@ public sealed class GatewayStep(
         CancellationToken cancellationToken)
     {
         var tracked = capturing.ToDictionary(t => t.Table, t => checkpoints[t.Table]);
+        // The schema each table was last staged with, to report a change when a batch carries another.
+        var lastSchema = new Dictionary<TableId, TableSchema>();
+        foreach (var table in capturing)
+            if (await staging.LastCommitAsync(table.Table, cancellationToken) is { } last) lastSchema[table.Table] = last.Schema;
         Task OnCommitted(CommitRecord commit)
         {
+            _signals?.Committed(commit.Table);
+            if (lastSchema.TryGetValue(commit.Table, out var previous) && previous.Fingerprint != commit.Schema.Fingerprint)
+                progress?.Report(SchemaChange(runId, previous, commit));
+            lastSchema[commit.Table] = commit.Schema;
             var bytes = commit.Files.Sum(f => f.Bytes);
             results[commit.Table] = results[commit.Table].Add(new GatewayTableResult(commit.RowCount, 1, bytes, null));
             RunLog.ChangesStaged(logger, commit.Table, commit.Sequence, commit.RowCount, commit.ToPosition);
@@ -202,6 +219,15 @@ public sealed class GatewayStep(
             commit = await writer.CommitAsync(new BatchCommitInfo(state.Position, state.Position), cancellationToken);
         await checkpoint.RecordCommitAsync(commit, cancellationToken);
         await onCommitted(commit);
+    }
+
+    private SchemaChanged SchemaChange(string runId, TableSchema previous, CommitRecord commit)
+    {
+        var now = commit.Schema;
+        var added = now.Columns.Where(c => previous.Find(c.Name) is null).Select(c => c.Name).ToList();
+        var dropped = previous.Columns.Where(c => now.Find(c.Name) is null).Select(c => c.Name).ToList();
+        var changed = now.Columns.Where(c => previous.Find(c.Name) is { } old && old != c).Select(c => c.Name).ToList();
+        return new SchemaChanged(runId, time.GetUtcNow(), commit.Table, commit.Sequence, added, dropped, changed);
     }
 
     private void Fail(string runId, TableId table, Exception ex, ConcurrentDictionary<TableId, GatewayTableResult> results, IProgress<RunEvent>? progress, string step = "gateway")

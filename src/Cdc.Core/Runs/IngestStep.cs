@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Cdc.Core.Staging;
 using Cdc.Core.Targets;
 using Microsoft.Extensions.Logging;
@@ -6,56 +7,108 @@ namespace Cdc.Core.Runs;
 
 /// <summary>
 /// The ingest half of a run for one flow: applies every committed batch after the one the target last recorded, in
-/// sequence order. A snapshot is loaded only once its final chunk is staged; chunks of a snapshot generation that was
+/// sequence order. A snapshot is swapped in only with its final chunk; chunks of a snapshot generation that was
 /// abandoned for a newer one (a full refresh requested mid-snapshot) are skipped.
+/// Run beside the gateway (with <see cref="GatewaySignals"/>), a snapshot streams into its shadow table as chunks are
+/// committed, and change batches wait until the gateway has finished, so a run applies whole capture rounds.
 /// </summary>
 public sealed class IngestStep(ITargetWriter target, IStagingArea staging, TimeProvider time, ILogger logger)
 {
-    public async Task<FlowRunResult> ApplyAsync(string runId, IngestFlow flow, IProgress<RunEvent>? progress, CancellationToken cancellationToken)
+    public async Task<FlowRunResult> ApplyAsync(string runId, IngestFlow flow, IProgress<RunEvent>? progress, CancellationToken cancellationToken, GatewaySignals? gateway = null)
     {
         ArgumentNullException.ThrowIfNull(flow);
         var applied = await target.GetAppliedStateAsync(flow, cancellationToken);
-        var appliedSequence = applied?.Sequence ?? 0;
-        var pending = await staging.ListCommitsAsync(flow.Source, appliedSequence, cancellationToken);
-        var total = ApplyResult.Empty;
-        var batches = 0L;
+        var position = new FlowPosition(applied?.Sequence ?? 0);
+        while (true)
+        {
+            var next = gateway?.NextAsync();
+            var finished = gateway?.Finished ?? true;
+            var pending = await staging.ListCommitsAsync(flow.Source, position.Sequence, cancellationToken);
+            await ApplyPendingAsync(runId, flow, pending, finished, gateway, position, progress, cancellationToken);
+            if (finished || position.Waiting) break;
+            await next!.WaitAsync(cancellationToken);
+        }
+        return new FlowRunResult(flow, position.Batches, position.Applied, position.Sequence, null);
+    }
+
+    private async Task ApplyPendingAsync(
+        string runId, IngestFlow flow, IReadOnlyList<CommitRecord> pending, bool finished, GatewaySignals? gateway, FlowPosition position, IProgress<RunEvent>? progress, CancellationToken cancellationToken)
+    {
         var i = 0;
         while (i < pending.Count)
         {
             var commit = pending[i];
             if (commit.Kind == BatchKind.Changes)
             {
+                if (!finished) return;
                 var result = await target.ApplyChangesAsync(flow, commit, staging.ReadRowsAsync(commit, cancellationToken), cancellationToken);
+                position.Advance(commit.Sequence, 1, result);
                 Report(runId, flow, commit, result, progress);
-                total = total.Add(result);
-                appliedSequence = commit.Sequence;
-                batches++;
                 i++;
                 continue;
             }
 
             var end = i;
             while (end < pending.Count && IsChunkOf(pending[end], commit.SnapshotGeneration) && !pending[end].SnapshotFinal) end++;
-            if (end == pending.Count)
-            {
-                RunLog.SnapshotPending(logger, flow, commit.SnapshotGeneration);
-                break;
-            }
-            if (!IsChunkOf(pending[end], commit.SnapshotGeneration))
+            if (end < pending.Count && !IsChunkOf(pending[end], commit.SnapshotGeneration))
             {
                 RunLog.AbandonedSnapshotSkipped(logger, flow, commit.Sequence, pending[end - 1].Sequence, commit.SnapshotGeneration);
                 i = end;
                 continue;
             }
-            var chunks = pending.Skip(i).Take(end - i + 1).ToList();
-            var loaded = await target.LoadSnapshotAsync(flow, chunks, chunk => staging.ReadRowsAsync(chunk, cancellationToken), cancellationToken);
-            Report(runId, flow, pending[end], loaded, progress);
-            total = total.Add(loaded);
-            appliedSequence = pending[end].Sequence;
-            batches += chunks.Count;
+            if (end == pending.Count && finished)
+            {
+                RunLog.SnapshotPending(logger, flow, commit.SnapshotGeneration);
+                position.Waiting = true;
+                return;
+            }
+
+            var chunks = new LoadedChunks();
+            try
+            {
+                var stream = end < pending.Count
+                    ? pending.Skip(i).Take(end - i + 1).ToAsyncEnumerable()
+                    : StreamChunksAsync(flow, commit.SnapshotGeneration, commit.Sequence - 1, gateway!, cancellationToken);
+                var loaded = await target.LoadSnapshotAsync(flow, chunks.Track(stream, cancellationToken), chunk => staging.ReadRowsAsync(chunk, cancellationToken), cancellationToken);
+                position.Advance(chunks.Last!.Sequence, chunks.Count, loaded);
+                Report(runId, flow, chunks.Last, loaded, progress);
+            }
+            catch (SnapshotNotCompleteException ex)
+            {
+                // Either the gateway stopped before the final chunk (it resumes next run), or a newer generation
+                // began, which the caller's next listing skips to.
+                if (gateway is null || gateway.Finished)
+                {
+                    RunLog.SnapshotPending(logger, flow, ex.Generation);
+                    position.Waiting = true;
+                }
+                return;
+            }
+            // The rest of what the streamed load saw is listed again by the caller.
+            if (end == pending.Count) return;
             i = end + 1;
         }
-        return new FlowRunResult(flow, batches, total, appliedSequence, null);
+    }
+
+    /// <summary>The chunks of one generation as the gateway commits them, ending with the final one.</summary>
+    private async IAsyncEnumerable<CommitRecord> StreamChunksAsync(
+        IngestFlow flow, int generation, long afterSequence, GatewaySignals gateway, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var last = afterSequence;
+        while (true)
+        {
+            var next = gateway.NextAsync();
+            var finished = gateway.Finished;
+            foreach (var commit in await staging.ListCommitsAsync(flow.Source, last, cancellationToken))
+            {
+                if (!IsChunkOf(commit, generation)) throw new SnapshotNotCompleteException(generation);
+                yield return commit;
+                last = commit.Sequence;
+                if (commit.SnapshotFinal) yield break;
+            }
+            if (finished) throw new SnapshotNotCompleteException(generation);
+            await next.WaitAsync(cancellationToken);
+        }
     }
 
     private static bool IsChunkOf(CommitRecord commit, int generation) =>
@@ -66,4 +119,46 @@ public sealed class IngestStep(ITargetWriter target, IStagingArea staging, TimeP
         RunLog.BatchApplied(logger, flow, commit.Sequence, commit.Kind, result.Inserted, result.Updated, result.Deleted);
         progress?.Report(new BatchApplied(runId, time.GetUtcNow(), flow, commit.Sequence, commit.Kind, result));
     }
+
+    private sealed class FlowPosition(long sequence)
+    {
+        public long Sequence { get; private set; } = sequence;
+        public long Batches { get; private set; }
+        public ApplyResult Applied { get; private set; } = ApplyResult.Empty;
+
+        /// <summary>A snapshot waits for chunks a later run will stage: nothing more to do now.</summary>
+        public bool Waiting { get; set; }
+
+        public void Advance(long sequence, long batches, ApplyResult result)
+        {
+            Sequence = sequence;
+            Batches += batches;
+            Applied = Applied.Add(result);
+        }
+    }
+
+    /// <summary>Remembers what a load consumed, to know where it ended.</summary>
+    private sealed class LoadedChunks
+    {
+        public CommitRecord? Last { get; private set; }
+        public int Count { get; private set; }
+
+        public async IAsyncEnumerable<CommitRecord> Track(IAsyncEnumerable<CommitRecord> chunks, [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            await foreach (var chunk in chunks.WithCancellation(cancellationToken))
+            {
+                Last = chunk;
+                Count++;
+                yield return chunk;
+            }
+        }
+    }
+}
+
+/// <summary>A snapshot's chunks ended before its final one: the gateway stopped (it resumes next run) or moved on to a
+/// newer generation. The load rolled back; nothing is wrong.</summary>
+public sealed class SnapshotNotCompleteException(int generation)
+    : Exception($"Snapshot generation {generation} is not complete yet.")
+{
+    public int Generation { get; } = generation;
 }

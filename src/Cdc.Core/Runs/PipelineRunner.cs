@@ -63,19 +63,22 @@ public sealed class PipelineRunner(PipelineComponents components, TimeProvider t
         RunLog.RunStarted(_logger, request.RunId, pipeline.Name, request.Trigger, tables.Count);
         progress?.Report(new RunStarted(request.RunId, started, pipeline.Name, request.Trigger, tables.Select(t => t.Table).ToList()));
 
+        // The ingest step runs beside the gateway: snapshots stream into their shadow tables while the source is read;
+        // change batches are applied once the gateway has finished.
+        var signals = new GatewaySignals();
         var gateway = new GatewayStep(source, components.Staging, components.States, GatewaySettings.From(pipeline.Run), time, loggers.CreateLogger<GatewayStep>());
-        var staged = await gateway.RunAsync(request.RunId, tables, request.FullRefresh, progress, cancellationToken);
+        var gatewayRun = RunGatewayAsync(gateway, request, tables, signals, progress, cancellationToken);
 
         var ingest = new IngestStep(target, components.Staging, time, loggers.CreateLogger<IngestStep>());
-        // A repair applies only its tables, but the gateway above still captured all of them: one change stream serves
-        // every table, and releasing it for some would lose the others' changes.
+        // A repair applies only its tables, but the gateway still captures all of them: one change stream serves every
+        // table, and releasing it for some would lose the others' changes.
         var flows = FlowPlanner.Flows(pipeline, request.OnlyTables is { } only ? tables.Where(t => only.Contains(t.Table)) : tables);
         var applied = new ConcurrentBag<FlowRunResult>();
-        await Parallel.ForEachAsync(flows, new ParallelOptions { MaxDegreeOfParallelism = pipeline.Run.Parallelism, CancellationToken = cancellationToken }, async (flow, ct) =>
+        var ingestRun = Parallel.ForEachAsync(flows, new ParallelOptions { MaxDegreeOfParallelism = pipeline.Run.Parallelism, CancellationToken = cancellationToken }, async (flow, ct) =>
         {
             try
             {
-                applied.Add(await ingest.ApplyAsync(request.RunId, flow, progress, ct));
+                applied.Add(await ingest.ApplyAsync(request.RunId, flow, progress, ct, signals));
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
@@ -84,6 +87,8 @@ public sealed class PipelineRunner(PipelineComponents components, TimeProvider t
                 applied.Add(new FlowRunResult(flow, 0, ApplyResult.Empty, -1, $"ingest into {flow.TargetSchema}.{flow.TargetTable}: {ex.Message}"));
             }
         });
+        var staged = await gatewayRun;
+        await ingestRun;
 
         var tableResults = tables.Select(t =>
         {
@@ -94,6 +99,19 @@ public sealed class PipelineRunner(PipelineComponents components, TimeProvider t
         var failed = tableResults.Count(t => t.Failed);
         var outcome = failed == 0 ? RunOutcome.Succeeded : failed == tableResults.Count ? RunOutcome.Failed : RunOutcome.PartiallyFailed;
         return new RunResult(request.RunId, pipeline.Name, request.Trigger, started, time.GetUtcNow(), outcome, tableResults, null);
+    }
+
+    private static async Task<IReadOnlyDictionary<TableId, GatewayTableResult>> RunGatewayAsync(
+        GatewayStep gateway, RunRequest request, IReadOnlyList<TableSchema> tables, GatewaySignals signals, IProgress<RunEvent>? progress, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await gateway.RunAsync(request.RunId, tables, request.FullRefresh, progress, cancellationToken, signals);
+        }
+        finally
+        {
+            signals.Finish();
+        }
     }
 
     private static List<TableSchema> Distinct(IReadOnlyList<TableSchema> tables) =>

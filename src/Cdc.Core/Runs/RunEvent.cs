@@ -13,6 +13,12 @@ public sealed record SnapshotChunkStaged(string RunId, DateTimeOffset At, TableI
 
 public sealed record ChangesStaged(string RunId, DateTimeOffset At, TableId Table, long Sequence, long Rows, long Bytes, string? ToPosition) : RunEvent(RunId, At);
 
+/// <summary>A table's schema changed at the source; the batch at <paramref name="Sequence"/> is the first with the new one.</summary>
+public sealed record SchemaChanged(string RunId, DateTimeOffset At, TableId Table, long Sequence, IReadOnlyList<string> AddedColumns, IReadOnlyList<string> DroppedColumns, IReadOnlyList<string> ChangedColumns) : RunEvent(RunId, At);
+
+/// <summary>The source could not continue from the saved position (changes may be gone); the table is snapshotted again.</summary>
+public sealed record RetentionGap(string RunId, DateTimeOffset At, TableId Table, string Reason) : RunEvent(RunId, At);
+
 public sealed record BatchApplied(string RunId, DateTimeOffset At, IngestFlow Flow, long Sequence, BatchKind Kind, ApplyResult Result) : RunEvent(RunId, At);
 
 public sealed record TableFailed(string RunId, DateTimeOffset At, TableId Table, string Step, string Error) : RunEvent(RunId, At);

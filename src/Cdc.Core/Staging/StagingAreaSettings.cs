@@ -8,10 +8,10 @@ public sealed record StagingAreaSettings
 
     /// <summary>A part file is closed once its rows take this many bytes before compression. This bounds the memory a
     /// writer or a reader needs: roughly the compressed size of one part (two while the next is fetched ahead).</summary>
-    public long PartMaxUncompressedBytes { get; init; } = 32L * 1024 * 1024;
+    public long PartMaxUncompressedBytes { get; init; } = 16L * 1024 * 1024;
 
     /// <summary>Commit records read at once when listing a table's batches.</summary>
-    public int CommitReadConcurrency { get; init; } = 8;
+    public int CommitReadConcurrency { get; init; } = 2;
 
     public void Validate()
     {

@@ -12,9 +12,13 @@ public interface ITargetWriter : IAsyncDisposable
     /// <summary>What was last applied to the flow's target table, or null if nothing was.</summary>
     Task<AppliedState?> GetAppliedStateAsync(IngestFlow flow, CancellationToken cancellationToken);
 
-    /// <summary>Loads a whole snapshot (every chunk of one generation, ending with the final one) into a new table and
-    /// swaps it in atomically, so readers see the old table or the complete new one, never a partial one.</summary>
-    Task<ApplyResult> LoadSnapshotAsync(IngestFlow flow, IReadOnlyList<CommitRecord> chunks, Func<CommitRecord, IAsyncEnumerable<ChangeRow>> readRows, CancellationToken cancellationToken);
+    /// <summary>
+    /// Loads a whole snapshot (every chunk of one generation in sequence order, ending with the final one) into a new
+    /// table and swaps it in atomically, so readers see the old table or the complete new one, never a partial one.
+    /// Chunks may arrive while the gateway is still reading the source; if the sequence ends or fails before the final
+    /// chunk, nothing is changed.
+    /// </summary>
+    Task<ApplyResult> LoadSnapshotAsync(IngestFlow flow, IAsyncEnumerable<CommitRecord> chunks, Func<CommitRecord, IAsyncEnumerable<ChangeRow>> readRows, CancellationToken cancellationToken);
 
     /// <summary>Applies one change batch set-wise. Evolves the target schema first when the batch's schema added
     /// columns or widened types; throws <see cref="SchemaEvolutionException"/> for a breaking change.</summary>

@@ -10,7 +10,7 @@ public sealed class FaultyTargetWriter(ITargetWriter inner, FaultPlan plan) : IT
 {
     public Task<AppliedState?> GetAppliedStateAsync(IngestFlow flow, CancellationToken cancellationToken) => inner.GetAppliedStateAsync(flow, cancellationToken);
 
-    public Task<ApplyResult> LoadSnapshotAsync(IngestFlow flow, IReadOnlyList<CommitRecord> chunks, Func<CommitRecord, IAsyncEnumerable<ChangeRow>> readRows, CancellationToken cancellationToken) =>
+    public Task<ApplyResult> LoadSnapshotAsync(IngestFlow flow, IAsyncEnumerable<CommitRecord> chunks, Func<CommitRecord, IAsyncEnumerable<ChangeRow>> readRows, CancellationToken cancellationToken) =>
         plan.RunAsync($"load snapshot into {flow}", () => inner.LoadSnapshotAsync(flow, chunks, chunk => Interrupt(readRows(chunk), $"snapshot row of {flow}"), cancellationToken));
 
     public Task<ApplyResult> ApplyChangesAsync(IngestFlow flow, CommitRecord batch, IAsyncEnumerable<ChangeRow> rows, CancellationToken cancellationToken) =>

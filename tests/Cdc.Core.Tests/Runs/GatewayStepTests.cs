@@ -128,13 +128,15 @@ public sealed class GatewayStepTests : IDisposable
         source.Seed(2);
         await RunAsync(source);
         source.Table = new TableSchema(source.Table.Table, [.. source.Table.Columns, new ColumnSchema("email", LogicalType.String)], ["id"]);
+        var events = new List<RunEvent>();
 
-        await RunAsync(source);
+        await Gateway(source).RunAsync("test", [source.Table], new HashSet<TableId>(), new SynchronousProgress(events.Add), CancellationToken.None);
 
         var last = await _staging.LastCommitAsync(source.Table.Table, CancellationToken.None);
         last!.Kind.Should().Be(BatchKind.Changes);
         last.RowCount.Should().Be(0);
         last.Schema.Find("email").Should().NotBeNull();
+        events.OfType<SchemaChanged>().Should().ContainSingle().Which.AddedColumns.Should().Equal("email");
 
         await RunAsync(source);
         (await _staging.LastCommitAsync(source.Table.Table, CancellationToken.None))!.Sequence.Should().Be(last.Sequence, "an unchanged schema stages nothing");
@@ -156,6 +158,11 @@ public sealed class GatewayStepTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private sealed class SynchronousProgress(Action<RunEvent> report) : IProgress<RunEvent>
+    {
+        public void Report(RunEvent value) => report(value);
+    }
 
     /// <summary>Delegates everything but drops acknowledgements, as a crash right after staging would.</summary>
     private sealed class ForgetfulAcknowledgeSource(FakeSource inner) : Cdc.Core.Sources.ISourceConnector

@@ -13,13 +13,19 @@ public sealed class RecordingTarget : ITargetWriter
     public Task<AppliedState?> GetAppliedStateAsync(IngestFlow flow, CancellationToken cancellationToken) =>
         Task.FromResult(AppliedSequence == 0 ? null : new AppliedState(AppliedSequence, 1, null, DateTimeOffset.UnixEpoch));
 
-    public async Task<ApplyResult> LoadSnapshotAsync(IngestFlow flow, IReadOnlyList<CommitRecord> chunks, Func<CommitRecord, IAsyncEnumerable<ChangeRow>> readRows, CancellationToken cancellationToken)
+    public async Task<ApplyResult> LoadSnapshotAsync(IngestFlow flow, IAsyncEnumerable<CommitRecord> chunks, Func<CommitRecord, IAsyncEnumerable<ChangeRow>> readRows, CancellationToken cancellationToken)
     {
         long rows = 0;
-        foreach (var chunk in chunks)
+        var loaded = new List<CommitRecord>();
+        await foreach (var chunk in chunks.WithCancellation(cancellationToken))
+        {
+            loaded.Add(chunk);
             await foreach (var _ in readRows(chunk).WithCancellation(cancellationToken)) rows++;
-        Calls.Add($"snapshot g{chunks[0].SnapshotGeneration} {string.Join(",", chunks.Select(c => c.Sequence))} rows={rows}");
-        AppliedSequence = chunks[^1].Sequence;
+            if (chunk.SnapshotFinal) break;
+        }
+        if (loaded.Count == 0 || !loaded[^1].SnapshotFinal) throw new ArgumentException("the chunks ended before the final one");
+        Calls.Add($"snapshot g{loaded[0].SnapshotGeneration} {string.Join(",", loaded.Select(c => c.Sequence))} rows={rows}");
+        AppliedSequence = loaded[^1].Sequence;
         return new ApplyResult(rows, rows, 0, 0);
     }
 

@@ -5,8 +5,8 @@ namespace Cdc.Core.Targets.Postgres;
 /// <summary>Log events of the PostgreSQL target (EventIds 3000-3099).</summary>
 internal static partial class PostgresTargetLog
 {
-    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Loading snapshot generation {Generation} of {Flow} from {Chunks} chunks into a new table")]
-    public static partial void SnapshotLoadStarting(ILogger logger, IngestFlow flow, int generation, int chunks);
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Loading snapshot generation {Generation} of {Flow} into a new table, from batch {FirstSequence} on")]
+    public static partial void SnapshotLoadStarting(ILogger logger, IngestFlow flow, int generation, long firstSequence);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Swapped in snapshot generation {Generation} of {Flow}: {Rows} rows, applied through sequence {Sequence} in {ElapsedMs} ms")]
     public static partial void SnapshotLoaded(ILogger logger, IngestFlow flow, int generation, long rows, long sequence, long elapsedMs);

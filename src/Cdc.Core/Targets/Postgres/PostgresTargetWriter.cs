@@ -35,7 +35,7 @@ public sealed class PostgresTargetWriter : ITargetWriter
         return await AppliedStateStore.ReadAsync(connection, flow, cancellationToken);
     }
 
-    public async Task<ApplyResult> LoadSnapshotAsync(IngestFlow flow, IReadOnlyList<CommitRecord> chunks, Func<CommitRecord, IAsyncEnumerable<ChangeRow>> readRows, CancellationToken cancellationToken)
+    public async Task<ApplyResult> LoadSnapshotAsync(IngestFlow flow, IAsyncEnumerable<CommitRecord> chunks, Func<CommitRecord, IAsyncEnumerable<ChangeRow>> readRows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(flow);
         ArgumentNullException.ThrowIfNull(readRows);

@@ -16,22 +16,27 @@ namespace Cdc.Core.Targets.Postgres;
 /// carry over, and a view depending on it makes the drop fail (the load then rolls back) rather than be dropped.</remarks>
 internal sealed class SnapshotLoad(NpgsqlDataSource dataSource, ILogger logger)
 {
-    public async Task<ApplyResult> RunAsync(IngestFlow flow, IReadOnlyList<CommitRecord> chunks, Func<CommitRecord, IAsyncEnumerable<ChangeRow>> readRows, CancellationToken cancellationToken)
+    public async Task<ApplyResult> RunAsync(IngestFlow flow, IAsyncEnumerable<CommitRecord> chunks, Func<CommitRecord, IAsyncEnumerable<ChangeRow>> readRows, CancellationToken cancellationToken)
     {
-        Validate(flow, chunks);
-        var final = chunks[^1];
-        var layout = TargetTableLayout.For(flow, final.Schema);
-        var chunkLayouts = chunks.Select(c => ChunkLayout(layout, c)).ToList();
+        ArgumentNullException.ThrowIfNull(chunks);
+        await using var incoming = chunks.GetAsyncEnumerator(cancellationToken);
+        if (!await incoming.MoveNextAsync())
+            throw new ArgumentException($"{flow}: a snapshot load needs at least its final chunk.", nameof(chunks));
+        var first = incoming.Current;
+        if (first.Kind != BatchKind.SnapshotChunk || first.Table != flow.Source)
+            throw new ArgumentException($"{flow}: batch {first.Sequence} ({first.Kind} of {first.Table}) is not a snapshot chunk of {flow.Source}.", nameof(chunks));
+        // Every chunk of a generation is read with one schema: the gateway starts a new generation when it changes.
+        var layout = TargetTableLayout.For(flow, first.Schema);
         var clock = Stopwatch.StartNew();
-        PostgresTargetLog.SnapshotLoadStarting(logger, flow, final.SnapshotGeneration, chunks.Count);
+        PostgresTargetLog.SnapshotLoadStarting(logger, flow, first.SnapshotGeneration, first.Sequence);
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await AppliedStateStore.LockTargetAsync(connection, flow, cancellationToken);
         var applied = await AppliedStateStore.ReadAsync(connection, flow, cancellationToken);
-        if (applied is not null && applied.Sequence >= final.Sequence)
+        if (applied is not null && applied.Sequence >= first.Sequence)
         {
-            PostgresTargetLog.AlreadyApplied(logger, flow, final.Sequence, applied.Sequence);
+            PostgresTargetLog.AlreadyApplied(logger, flow, first.Sequence, applied.Sequence);
             return ApplyResult.Empty;
         }
 
@@ -42,8 +47,17 @@ internal sealed class SnapshotLoad(NpgsqlDataSource dataSource, ILogger logger)
         await PgCommands.ExecuteAsync(connection, PgTargetSql.CreateTable(schema, shadow, layout.AllColumns), cancellationToken);
 
         long rows = 0;
-        for (var i = 0; i < chunks.Count; i++)
-            rows += await CopyChunkAsync(connection, chunkLayouts[i], shadow, readRows(chunks[i]), cancellationToken);
+        var chunk = first;
+        while (true)
+        {
+            rows += await CopyChunkAsync(connection, ChunkLayout(layout, chunk), shadow, readRows(chunk), cancellationToken);
+            if (chunk.SnapshotFinal) break;
+            if (!await incoming.MoveNextAsync())
+                throw new ArgumentException($"{flow}: the chunks given end at sequence {chunk.Sequence}, before the final chunk of generation {first.SnapshotGeneration}; a snapshot is loaded only when complete.", nameof(chunks));
+            Validate(flow, first, chunk, incoming.Current);
+            chunk = incoming.Current;
+        }
+        var final = chunk;
 
         if (layout.PrimaryKey.Count > 0)
             await AddPrimaryKeyAsync(connection, transaction, layout, shadow, shadowKey, cancellationToken);
@@ -69,38 +83,38 @@ internal sealed class SnapshotLoad(NpgsqlDataSource dataSource, ILogger logger)
         var copyColumns = schema.Columns.Select(c => c.Name);
         if (stampVersions) copyColumns = copyColumns.Append(PgNames.StartAt);
 
-        var values = new PgValueWriter();
         long count = 0;
-        await using var importer = await connection.BeginBinaryImportAsync(
+        var fields = columnCount + (stampVersions ? 1 : 0);
+        await using var copy = await PgCopyRowWriter.BeginAsync(connection,
             PgTargetSql.CopyBinary(chunk.Flow.TargetSchema, table, copyColumns, freeze: true), cancellationToken);
         await foreach (var row in rows.WithCancellation(cancellationToken))
         {
             count++;
             if (row.Kind != ChangeKind.Insert || row.Values is null || row.Values.Length != columnCount)
                 throw new InvalidDataException($"{chunk.Flow}: row {count} of a snapshot chunk is a {row.Kind} with {row.Values?.Length ?? 0} values; snapshot rows are inserts of all {columnCount} columns.");
-            await importer.StartRowAsync(cancellationToken);
+            await copy.StartRowAsync(fields, cancellationToken);
             var cells = row.Values;
             for (var i = 0; i < columnCount; i++)
             {
                 var value = cells[i];
                 if (value is null)
                 {
-                    await importer.WriteNullAsync(cancellationToken);
+                    copy.WriteNull();
                     continue;
                 }
                 try
                 {
                     if (ReferenceEquals(value, Unchanged.Value)) throw new ArgumentException("a snapshot row must carry every value, but this one is marked as not sent by the source");
-                    await values.WriteAsync(importer, types[i], columnTypes[i], value, cancellationToken);
+                    copy.Write(types[i], columnTypes[i], value);
                 }
                 catch (Exception e) when (e is InvalidCastException or ArgumentException)
                 {
                     throw StageTable.ValueError(chunk, i, cells, value, e);
                 }
             }
-            if (stampVersions) await PgValueWriter.WriteTimestampTzAsync(importer, row.CommitTime, cancellationToken);
+            if (stampVersions) copy.WriteTimestampTz(row.CommitTime);
         }
-        await importer.CompleteAsync(cancellationToken);
+        await copy.CompleteAsync(cancellationToken);
         return count;
     }
 
@@ -124,22 +138,14 @@ internal sealed class SnapshotLoad(NpgsqlDataSource dataSource, ILogger logger)
         }
     }
 
-    private static void Validate(IngestFlow flow, IReadOnlyList<CommitRecord> chunks)
+    private static void Validate(IngestFlow flow, CommitRecord first, CommitRecord previous, CommitRecord chunk)
     {
-        ArgumentNullException.ThrowIfNull(flow);
-        ArgumentNullException.ThrowIfNull(chunks);
-        if (chunks.Count == 0) throw new ArgumentException($"{flow}: a snapshot load needs at least its final chunk.", nameof(chunks));
-        var generation = chunks[0].SnapshotGeneration;
-        for (var i = 0; i < chunks.Count; i++)
-        {
-            var chunk = chunks[i];
-            if (chunk.Kind != BatchKind.SnapshotChunk || chunk.SnapshotGeneration != generation || chunk.Table != flow.Source)
-                throw new ArgumentException($"{flow}: batch {chunk.Sequence} ({chunk.Kind} of {chunk.Table}, generation {chunk.SnapshotGeneration}) is not a snapshot chunk of generation {generation} of {flow.Source}.", nameof(chunks));
-            if (i > 0 && chunk.Sequence <= chunks[i - 1].Sequence)
-                throw new ArgumentException($"{flow}: snapshot chunks must be in sequence order; {chunk.Sequence} follows {chunks[i - 1].Sequence}.", nameof(chunks));
-        }
-        if (!chunks[^1].SnapshotFinal)
-            throw new ArgumentException($"{flow}: the last chunk given (sequence {chunks[^1].Sequence}) is not the final chunk of generation {generation}; a snapshot is loaded only when complete.", nameof(chunks));
+        if (chunk.Kind != BatchKind.SnapshotChunk || chunk.Table != flow.Source || chunk.SnapshotGeneration != first.SnapshotGeneration)
+            throw new ArgumentException($"{flow}: batch {chunk.Sequence} ({chunk.Kind} of {chunk.Table}, generation {chunk.SnapshotGeneration}) is not a snapshot chunk of generation {first.SnapshotGeneration} of {flow.Source}.", nameof(chunk));
+        if (chunk.Sequence <= previous.Sequence)
+            throw new ArgumentException($"{flow}: snapshot chunks must be in sequence order; {chunk.Sequence} follows {previous.Sequence}.", nameof(chunk));
+        if (chunk.Schema.Fingerprint != first.Schema.Fingerprint)
+            throw new SchemaEvolutionException(flow, $"snapshot chunk {chunk.Sequence} of generation {chunk.SnapshotGeneration} has another schema than chunk {first.Sequence}");
     }
 
     /// <summary>A chunk read with an older schema than the final chunk loads into the final table when every one of

@@ -72,18 +72,18 @@ internal sealed class StageTable
         for (var seq = 0; seq < changes.Count; seq++)
         {
             var change = changes[seq];
-            await importer.StartRowAsync(cancellationToken);
+            importer.StartRow();
             for (var i = 0; i < Columns.Count; i++)
             {
                 var value = change.Values[i];
                 if (value is null || ReferenceEquals(value, Unchanged.Value) || (change.IsDelete && !isKey[i]))
                 {
-                    await importer.WriteNullAsync(cancellationToken);
+                    importer.WriteNull();
                     continue;
                 }
                 try
                 {
-                    await values.WriteAsync(importer, schema.Columns[i].Type, Columns[i].Type, value, cancellationToken);
+                    values.Write(importer, schema.Columns[i].Type, Columns[i].Type, value);
                 }
                 catch (Exception e) when (e is InvalidCastException or ArgumentException)
                 {
@@ -91,10 +91,10 @@ internal sealed class StageTable
                 }
             }
             foreach (var i in FlaggedOrdinals)
-                await importer.WriteAsync(!change.IsDelete && ReferenceEquals(change.Values[i], Unchanged.Value), NpgsqlDbType.Boolean, cancellationToken);
-            await importer.WriteAsync(change.IsDelete, NpgsqlDbType.Boolean, cancellationToken);
-            await PgValueWriter.WriteTimestampTzAsync(importer, change.At, cancellationToken);
-            await importer.WriteAsync(seq, NpgsqlDbType.Integer, cancellationToken);
+                importer.Write(!change.IsDelete && ReferenceEquals(change.Values[i], Unchanged.Value), NpgsqlDbType.Boolean);
+            importer.Write(change.IsDelete, NpgsqlDbType.Boolean);
+            PgValueWriter.WriteTimestampTz(importer, change.At);
+            importer.Write(seq, NpgsqlDbType.Integer);
         }
         await importer.CompleteAsync(cancellationToken);
     }

@@ -25,7 +25,7 @@ public sealed class SnapshotLoadTests(PostgresFixture postgres)
         await using var writer = new PostgresTargetWriter(connection);
 
         await LoadAsync(writer, flow, schema, 1, [Insert(T0, 1, "old"), Insert(T0, 2, "old")]);
-        await writer.LoadSnapshotAsync(flow, [Chunk(schema, 2, false, 2), Chunk(schema, 3, true, 2)],
+        await writer.LoadSnapshotAsync(flow, Chunks(Chunk(schema, 2, false, 2), Chunk(schema, 3, true, 2)),
             c => Rows(c.Sequence == 2 ? [Insert(T0, 1, "new")] : [Insert(T0, 3, "new")]), CancellationToken.None);
 
         var rows = await QueryAsync(connection, $"SELECT * FROM {Q(flow)} ORDER BY 1");
@@ -80,7 +80,7 @@ public sealed class SnapshotLoadTests(PostgresFixture postgres)
         var halfway = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var resume = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        var load = Task.Run(() => writer.LoadSnapshotAsync(flow, [Chunk(schema, 2, true, 2)], _ => PausingRows(halfway, resume.Task), CancellationToken.None));
+        var load = Task.Run(() => writer.LoadSnapshotAsync(flow, Chunks(Chunk(schema, 2, true, 2)), _ => PausingRows(halfway, resume.Task), CancellationToken.None));
         await halfway.Task;
         await using (var reader = new NpgsqlConnection(connection))
         {
@@ -107,7 +107,7 @@ public sealed class SnapshotLoadTests(PostgresFixture postgres)
         await using var writer = new PostgresTargetWriter(connection);
         await LoadAsync(writer, flow, schema, 1, [Insert(T0, 1L, "old", Dec("1.00"))]);
 
-        var act = () => writer.LoadSnapshotAsync(flow, [Chunk(schema, 2, false, 2), Chunk(schema, 3, true, 2)],
+        var act = () => writer.LoadSnapshotAsync(flow, Chunks(Chunk(schema, 2, false, 2), Chunk(schema, 3, true, 2)),
             c => c.Sequence == 2 ? Rows([Insert(T0, 5L, "new", null)]) : Failing(), CancellationToken.None);
 
         await act.Should().ThrowAsync<IOException>();
@@ -194,10 +194,10 @@ public sealed class SnapshotLoadTests(PostgresFixture postgres)
         var connection = await SharedDatabaseAsync(postgres);
         await using var writer = new PostgresTargetWriter(connection);
 
-        var notFinal = () => writer.LoadSnapshotAsync(Flow(schema), [Chunk(schema, 1, false)], _ => Rows([]), CancellationToken.None);
-        var mixed = () => writer.LoadSnapshotAsync(Flow(schema), [Chunk(schema, 1, false, 1), Chunk(schema, 2, true, 2)], _ => Rows([]), CancellationToken.None);
+        var notFinal = () => writer.LoadSnapshotAsync(Flow(schema), Chunks(Chunk(schema, 1, false)), _ => Rows([]), CancellationToken.None);
+        var mixed = () => writer.LoadSnapshotAsync(Flow(schema), Chunks(Chunk(schema, 1, false, 1), Chunk(schema, 2, true, 2)), _ => Rows([]), CancellationToken.None);
 
-        await notFinal.Should().ThrowAsync<ArgumentException>().WithMessage("*not the final chunk*");
+        await notFinal.Should().ThrowAsync<ArgumentException>().WithMessage("*before the final chunk*");
         await mixed.Should().ThrowAsync<ArgumentException>().WithMessage("*generation*");
     }
 

@@ -34,6 +34,9 @@ internal static class TargetTestKit
     public static Task<string> SharedDatabaseAsync(PostgresFixture postgres) =>
         SharedDatabases.GetValue(postgres, p => new Lazy<Task<string>>(() => p.NewDatabaseAsync("tgt_shared"))).Value;
 
+    /// <summary>Snapshot chunks as the stream a load consumes.</summary>
+    public static IAsyncEnumerable<CommitRecord> Chunks(params CommitRecord[] chunks) => chunks.ToAsyncEnumerable();
+
     public static CommitRecord Chunk(TableSchema schema, long sequence, bool final, int generation = 1, long rows = 0) =>
         new(CommitRecord.CurrentFormatVersion, schema.Table, sequence, BatchKind.SnapshotChunk, generation, final, null, null, null, schema, [], rows, T0);
 
@@ -60,7 +63,7 @@ internal static class TargetTestKit
 
     /// <summary>Loads one single-chunk snapshot.</summary>
     public static Task<ApplyResult> LoadAsync(ITargetWriter writer, IngestFlow flow, TableSchema schema, long sequence, IEnumerable<ChangeRow> rows, int generation = 1) =>
-        writer.LoadSnapshotAsync(flow, [Chunk(schema, sequence, final: true, generation)], _ => Rows(rows), CancellationToken.None);
+        writer.LoadSnapshotAsync(flow, Chunks(Chunk(schema, sequence, final: true, generation)), _ => Rows(rows), CancellationToken.None);
 
     public static Task<ApplyResult> ApplyAsync(ITargetWriter writer, IngestFlow flow, TableSchema schema, long sequence, params ChangeRow[] rows) =>
         writer.ApplyChangesAsync(flow, Changes(schema, sequence), Rows(rows), CancellationToken.None);
