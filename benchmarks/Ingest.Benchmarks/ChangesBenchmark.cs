@@ -31,7 +31,7 @@ internal static class ChangesBenchmark
             INSERT INTO baseline.{BenchTable.Name} SELECT * FROM ingest_bench.{BenchTable.Name};
             CREATE TABLE baseline.upserts ({BenchTable.Columns.Replace(" PRIMARY KEY", "", StringComparison.Ordinal)});
             CREATE TABLE baseline.deletes (id bigint);
-            VACUUM ANALYZE baseline.{BenchTable.Name};
+            ANALYZE baseline.{BenchTable.Name};
             """, ct);
 
         var changeWatch = Stopwatch.StartNew();

@@ -14,6 +14,9 @@ public static class ExitCodes
     /// <summary>Another run of the same pipeline holds its lease.</summary>
     public const int PipelineBusy = 3;
 
+    /// <summary>An enforced budget that covers the pipeline is spent for the current period.</summary>
+    public const int BudgetExceeded = 5;
+
     /// <summary>A server could not be reached or an unexpected error stopped the command.</summary>
     public const int Error = 4;
 

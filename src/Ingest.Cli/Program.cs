@@ -16,6 +16,8 @@ var root = new RootCommand("ingest: snapshot and change data capture from SQL Se
     ValidateCommand.Create(),
     RunCommand.Create(verbose),
     StatusCommand.Create(verbose),
+    UsageCommand.Create(verbose),
+    ReportCommand.Create(verbose),
     DemoCommand.Create(verbose),
     SchemaCommand.Create(),
 };

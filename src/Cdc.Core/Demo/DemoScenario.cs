@@ -1,4 +1,5 @@
 using Cdc.Core.Local;
+using Cdc.Core.Metering;
 using Cdc.Core.Pipeline;
 using Cdc.Core.Runs;
 using Microsoft.Extensions.Logging;
@@ -53,10 +54,11 @@ public sealed class DemoScenario(ILoggerFactory loggers, IProgress<RunEvent>? pr
         {
             say("creating ingest_demo.drivers at the source (John Doe, Alice Smith, Bob Johnson)");
             await DriversDemo.CreateSourceAsync(source, cancellationToken);
-            var runner = new PipelineRunner(PipelineComponentsFactory.Create(pipeline, loggers), TimeProvider.System, loggers);
+            var runner = MeteredPipelineRunner.ForPipeline(pipeline, MeteringContext.Open(pipeline, MeteringSettings.FromEnvironment(), loggers), loggers);
 
             say("run 1: initial snapshot");
             var first = await runner.RunAsync(pipeline, RunRequest.Manual(), progress, cancellationToken);
+            SayUsage(first);
             await ShowAsync(target, cancellationToken);
 
             say("at the source: insert Jack William; driver 1's license_number := SDF456; delete driver 2; add column email");
@@ -64,8 +66,9 @@ public sealed class DemoScenario(ILoggerFactory loggers, IProgress<RunEvent>? pr
 
             say("run 2: changes only");
             var second = await runner.RunAsync(pipeline, RunRequest.Manual(), progress, cancellationToken);
+            SayUsage(second);
             var (current, history) = await ShowAsync(target, cancellationToken);
-            return new DemoOutcome(first, second, current, history);
+            return new DemoOutcome(first.Run, second.Run, current, history);
         }
         finally
         {
@@ -73,6 +76,9 @@ public sealed class DemoScenario(ILoggerFactory loggers, IProgress<RunEvent>? pr
                 await DriversDemo.CleanUpAsync(source, target, pipeline.Source.Slot!, pipeline.Source.Publication!, TargetSchema, CancellationToken.None);
         }
     }
+
+    private void SayUsage(MeteredRunResult run) => say(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"usage: {run.Usage.ComputeSeconds:0.0} s, {run.Usage.StorageOperations.Total} storage operations, estimated {run.Usage.Cost:0.######} {run.Usage.Currency} (ingest usage, ingest report)"));
 
     private async Task<(TableContent Current, TableContent History)> ShowAsync(string target, CancellationToken cancellationToken)
     {

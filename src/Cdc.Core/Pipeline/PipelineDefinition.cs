@@ -108,12 +108,29 @@ public sealed record DestinationDefinition
     public bool SoftDeletes { get; init; }
 }
 
-/// <summary>Filled by the metering work; parsed and kept so pipeline files can already declare it.</summary>
+/// <summary>
+/// A named budget: spend of matching usage records per period, with alerts at thresholds and optional enforcement
+/// (docs/metering.md). Declared in a pipeline's <c>budget:</c> or in a deployment budgets file.
+/// </summary>
 public sealed record BudgetDefinition
 {
+    /// <summary>Budget name; a pipeline's budget defaults to the pipeline name.</summary>
     public string? Name { get; init; }
+
+    /// <summary>Spend allowed per period, in the price list's currency.</summary>
     public decimal? Amount { get; init; }
+
+    /// <summary><c>day</c> or <c>month</c> (UTC); null means month.</summary>
     public string? Period { get; init; }
+
+    /// <summary>Percentages of <see cref="Amount"/> that raise an alert once per period; null means 50, 80 and 100.</summary>
+    public IReadOnlyList<int>? Thresholds { get; init; }
+
+    /// <summary>Refuse new runs of matching pipelines once the period's spend reaches the amount.</summary>
+    public bool Enforce { get; init; }
+
+    /// <summary>Tags a usage record must carry to count. Null in a pipeline's budget: only that pipeline's records.</summary>
+    public IReadOnlyDictionary<string, string>? Filter { get; init; }
 }
 
 public sealed record RunSettings

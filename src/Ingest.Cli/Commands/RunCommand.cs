@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Cdc.Core.Metering;
 using Cdc.Core.Model;
+using Cdc.Core.Pipeline;
 using Cdc.Core.Runs;
 using Cdc.Core.State;
 using Ingest.Cli.Output;
@@ -35,18 +37,34 @@ internal static class RunCommand
                 }
             }
             using var loggers = CliLogging.Create(parse.GetValue(verbose));
+            MeteringContext metering;
             try
             {
-                var runner = new PipelineRunner(PipelineComponentsFactory.Create(definition, loggers), TimeProvider.System, loggers);
+                metering = MeteringContext.Open(definition, MeteringSettings.FromEnvironment(), loggers);
+            }
+            catch (Exception ex) when (ex is PriceListException or PipelineValidationException or FileNotFoundException or ArgumentException)
+            {
+                Console.Error.WriteLine(ex.Message);
+                return ExitCodes.InvalidInput;
+            }
+            try
+            {
+                var runner = MeteredPipelineRunner.ForPipeline(definition, metering, loggers);
                 var request = new RunRequest(RunRequest.NewRunId(), RunTrigger.Manual, refresh);
-                var result = await runner.RunAsync(definition, request, new ProgressPrinter(Console.Out), cancellationToken);
-                RunSummary.Print(result, Console.Out);
-                return RunSummary.ExitCode(result);
+                var metered = await runner.RunAsync(definition, request, new ProgressPrinter(Console.Out), cancellationToken);
+                RunSummary.Print(metered.Run, Console.Out);
+                UsageCommand.PrintRun(metered, Console.Out);
+                return RunSummary.ExitCode(metered.Run);
             }
             catch (PipelineBusyException ex)
             {
                 Console.Error.WriteLine(ex.Message);
                 return ExitCodes.PipelineBusy;
+            }
+            catch (BudgetExceededException ex)
+            {
+                Console.Error.WriteLine(ex.Message);
+                return ExitCodes.BudgetExceeded;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

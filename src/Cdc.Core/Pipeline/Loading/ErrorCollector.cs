@@ -11,6 +11,9 @@ internal sealed class ErrorCollector(string file)
 
     public bool HasErrors => _errors.Count > 0;
 
+    /// <summary>How many problems are recorded so far; lets a section reader tell whether it added any.</summary>
+    public int Count => _errors.Count;
+
     public void Add(Mark at, string fieldPath, string message) =>
         _errors.Add(new PipelineValidationError(File, (int)Math.Max(1, at.Line), (int)Math.Max(1, at.Column), fieldPath, message));
 

@@ -22,6 +22,7 @@ internal static class PipelineFileReader
         var staging = StagingSectionReader.Read(root, name, environment);
         var schedule = ReadSchedule(root);
         var tags = ReadTags(root);
+        RequiredTagsRule.Check(root, tags, environment);
         var budget = ReadBudget(root);
         var run = ReadRun(root);
 
@@ -57,51 +58,13 @@ internal static class PipelineFileReader
         return null;
     }
 
-    private static Dictionary<string, string>? ReadTags(YamlMap root)
-    {
-        if (!root.TryGet("tags", out _, out var value)) return null;
-        if (value is not YamlMappingNode mapping)
-        {
-            root.Error("tags", $"expected a mapping of tag names to values, found {ScalarKinds.Describe(value)}");
-            return null;
-        }
-
-        if (mapping.Children.Count == 0)
-        {
-            root.Error("tags", "is empty; add at least one tag (team: data-platform) or leave tags out");
-            return null;
-        }
-
-        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
-        var seen = new Dictionary<string, YamlNode>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (keyNode, tagValue) in mapping.Children)
-        {
-            var key = root.AsString(keyNode, root.PathOf("tags"));
-            if (key is null) continue;
-            var path = $"{root.PathOf("tags")}.{key}";
-            if (seen.TryGetValue(key, out var first))
-            {
-                root.Errors.Add(keyNode.Start, path, $"tag '{key}' repeats '{((YamlScalarNode)first).Value}' from line {first.Start.Line}; tag names are compared ignoring case");
-                continue;
-            }
-
-            seen[key] = keyNode;
-            if (root.AsString(tagValue, path) is { } text) tags[key] = text;
-        }
-
-        return tags;
-    }
+    private static Dictionary<string, string>? ReadTags(YamlMap root) =>
+        TagMapReader.Read(root, "tags", "add at least one tag (team: data-platform) or leave tags out");
 
     private static BudgetDefinition? ReadBudget(YamlMap root)
     {
         var map = root.Map("budget", PipelineKeys.Budget);
-        if (map is null) return null;
-        return new BudgetDefinition
-        {
-            Name = map.String("name"),
-            Amount = map.Decimal("amount", min: 0),
-            Period = map.String("period"),
-        };
+        return map is null ? null : BudgetSectionReader.Read(map, nameRequired: false);
     }
 
     private static RunSettings? ReadRun(YamlMap root)

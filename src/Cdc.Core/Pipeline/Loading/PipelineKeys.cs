@@ -17,6 +17,7 @@ internal static class PipelineKeys
     public static readonly IReadOnlyDictionary<string, SourceKind> SourceKinds = WordsFor<SourceKind, SourceKindName>();
     public static readonly IReadOnlyDictionary<string, DestinationKind> DestinationKinds = WordsFor<DestinationKind, DestinationKindName>();
     public static readonly IReadOnlyDictionary<string, CaptureMode> CaptureModes = WordsFor<CaptureMode, CaptureModeName>();
+    public static readonly IReadOnlyDictionary<string, BudgetPeriodName> BudgetPeriods = WordsFor<BudgetPeriodName, BudgetPeriodName>();
 
     // Each definition enum value is spelled the way the schema model's namesake serializes (SqlServer -> "sqlserver").
     private static Dictionary<string, TModel> WordsFor<TModel, TFile>()

@@ -125,15 +125,28 @@ public sealed record DestinationSection
 
 public sealed record BudgetSection
 {
-    [Description("Budget name.")]
+    [Description("Budget name; defaults to the pipeline name. Alerts and the refusal message name it.")]
     public string? Name { get; init; }
 
-    [Description("Amount per period.")]
+    [Description("Spend allowed per period, in the price list's currency (USD by default). Required with budget.")]
     [Range(0d, double.MaxValue)]
     public decimal? Amount { get; init; }
 
-    [Description("Budget period, e.g. month.")]
-    public string? Period { get; init; }
+    [Description("Budget period in UTC: day or month.")]
+    [DefaultValue("month")]
+    public BudgetPeriodName? Period { get; init; }
+
+    [Description("Percentages of amount (1 to 1000, ascending) that each raise one alert per period.")]
+    [MinLength(1)]
+    public IReadOnlyList<int>? Thresholds { get; init; }
+
+    [Description("Refuse new runs of matching pipelines once the period's spend reaches amount.")]
+    [DefaultValue(false)]
+    public bool? Enforce { get; init; }
+
+    [Description("Tags a usage record must carry to count against this budget (all of them). Leave out to count only this pipeline's usage.")]
+    [MinLength(1)]
+    public IReadOnlyDictionary<string, string>? Filter { get; init; }
 }
 
 public sealed record RunSection
@@ -166,6 +179,12 @@ public enum DestinationKindName
     Postgres,
     [JsonStringEnumMemberName("sqlserver")]
     SqlServer,
+}
+
+public enum BudgetPeriodName
+{
+    Day,
+    Month,
 }
 
 public enum CaptureModeName
