@@ -52,9 +52,9 @@ internal sealed class PgCopyRowWriter : IAsyncDisposable
     {
         switch (type)
         {
-            case LogicalType.Boolean: Field(1)[0] = (bool)value ? (byte)1 : (byte)0; break;
+            case LogicalType.Boolean: WriteBoolean((bool)value); break;
             case LogicalType.Int16: BinaryPrimitives.WriteInt16BigEndian(Field(2), (short)value); break;
-            case LogicalType.Int32: BinaryPrimitives.WriteInt32BigEndian(Field(4), (int)value); break;
+            case LogicalType.Int32: WriteInt32((int)value); break;
             case LogicalType.Int64: BinaryPrimitives.WriteInt64BigEndian(Field(8), (long)value); break;
             case LogicalType.Float32: BinaryPrimitives.WriteSingleBigEndian(Field(4), (float)value); break;
             case LogicalType.Float64: BinaryPrimitives.WriteDoubleBigEndian(Field(8), (double)value); break;
@@ -69,6 +69,10 @@ internal sealed class PgCopyRowWriter : IAsyncDisposable
             default: throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown logical type.");
         }
     }
+
+    public void WriteBoolean(bool value) => Field(1)[0] = value ? (byte)1 : (byte)0;
+
+    public void WriteInt32(int value) => BinaryPrimitives.WriteInt32BigEndian(Field(4), value);
 
     public void WriteTimestampTz(DateTimeOffset value) => BinaryPrimitives.WriteInt64BigEndian(Field(8), PgTemporalBinary.TimestampTz(value));
 

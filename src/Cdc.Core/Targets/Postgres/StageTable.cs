@@ -67,23 +67,23 @@ internal sealed class StageTable
         var schema = Layout.Schema;
         var isKey = new bool[Columns.Count];
         foreach (var k in KeyOrdinals) isKey[k] = true;
-        var values = new PgValueWriter();
-        await using var importer = await connection.BeginBinaryImportAsync(CopySql(), cancellationToken);
+        var fields = Columns.Count + FlaggedOrdinals.Count + 3;
+        await using var copy = await PgCopyRowWriter.BeginAsync(connection, CopySql(), cancellationToken);
         for (var seq = 0; seq < changes.Count; seq++)
         {
             var change = changes[seq];
-            importer.StartRow();
+            await copy.StartRowAsync(fields, cancellationToken);
             for (var i = 0; i < Columns.Count; i++)
             {
                 var value = change.Values[i];
                 if (value is null || ReferenceEquals(value, Unchanged.Value) || (change.IsDelete && !isKey[i]))
                 {
-                    importer.WriteNull();
+                    copy.WriteNull();
                     continue;
                 }
                 try
                 {
-                    values.Write(importer, schema.Columns[i].Type, Columns[i].Type, value);
+                    copy.Write(schema.Columns[i].Type, Columns[i].Type, value);
                 }
                 catch (Exception e) when (e is InvalidCastException or ArgumentException)
                 {
@@ -91,12 +91,12 @@ internal sealed class StageTable
                 }
             }
             foreach (var i in FlaggedOrdinals)
-                importer.Write(!change.IsDelete && ReferenceEquals(change.Values[i], Unchanged.Value), NpgsqlDbType.Boolean);
-            importer.Write(change.IsDelete, NpgsqlDbType.Boolean);
-            PgValueWriter.WriteTimestampTz(importer, change.At);
-            importer.Write(seq, NpgsqlDbType.Integer);
+                copy.WriteBoolean(!change.IsDelete && ReferenceEquals(change.Values[i], Unchanged.Value));
+            copy.WriteBoolean(change.IsDelete);
+            copy.WriteTimestampTz(change.At);
+            copy.WriteInt32(seq);
         }
-        await importer.CompleteAsync(cancellationToken);
+        await copy.CompleteAsync(cancellationToken);
     }
 
     /// <summary>The error for a value that cannot be written, naming the table, column and row key.</summary>
