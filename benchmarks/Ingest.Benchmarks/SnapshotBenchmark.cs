@@ -11,11 +11,9 @@ internal static class SnapshotBenchmark
     public static async Task<int> RunAsync(LocalPostgres server, string source, string target, string staging, long rows, CancellationToken ct)
     {
         await BenchTable.CreateAsync(target, "native", ct);
-        var nativeCpu = new CpuClock();
         var native = await NativeCopy.PipeAsync(NativeCopy.Uri(server.Port, "bench_source"), $"SELECT * FROM {BenchTable.Schema}.{BenchTable.Name}",
             NativeCopy.Uri(server.Port, "bench_target"), $"native.{BenchTable.Name}", ct);
         Report("native COPY | COPY", rows, native);
-        Console.WriteLine($"  {nativeCpu.Elapsed()} (psql processes not counted)");
 
         var pipeline = BenchPipeline.Create(source, target, staging);
         var runner = new PipelineRunner(PipelineComponentsFactory.Create(pipeline, NullLoggerFactory.Instance), TimeProvider.System, NullLoggerFactory.Instance);
