@@ -137,6 +137,9 @@ public sealed class PipelineRunner(PipelineComponents components, TimeProvider t
 
 public sealed record RunnerSettings
 {
+    public const int MinimumLeaseSeconds = 3;
+    public const int MaximumLeaseSeconds = 3600;
+
     /// <summary>How long a lease lasts without renewal; a killed run blocks the next one at most this long.</summary>
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(60);
 }

@@ -18,7 +18,18 @@ internal static class RunCommand
             Description = "Snapshot this source table again from scratch (schema.table; quote parts with dots: sales.\"Order Details\"). Repeatable.",
             AllowMultipleArgumentsPerToken = false,
         };
-        var command = new Command("run", "Run the pipeline once: gateway (snapshot or changes) then ingest, per table.") { pipeline, fullRefresh };
+        var leaseSeconds = new Option<int>("--lease-seconds")
+        {
+            Description = "How long the pipeline's lease lasts without renewal: a killed run blocks the next one at most this long.",
+            DefaultValueFactory = _ => (int)new RunnerSettings().LeaseDuration.TotalSeconds,
+        };
+        leaseSeconds.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<int>();
+            if (value is < RunnerSettings.MinimumLeaseSeconds or > RunnerSettings.MaximumLeaseSeconds)
+                result.AddError($"--lease-seconds must be between {RunnerSettings.MinimumLeaseSeconds} and {RunnerSettings.MaximumLeaseSeconds} (got {value}).");
+        });
+        var command = new Command("run", "Run the pipeline once: gateway (snapshot or changes) then ingest, per table.") { pipeline, fullRefresh, leaseSeconds };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var definition = PipelineArgument.Load(parse.GetRequiredValue(pipeline), Console.Error);
@@ -49,7 +60,8 @@ internal static class RunCommand
             }
             try
             {
-                var runner = MeteredPipelineRunner.ForPipeline(definition, metering, loggers);
+                var runner = MeteredPipelineRunner.ForPipeline(definition, metering, loggers,
+                    settings: new RunnerSettings { LeaseDuration = TimeSpan.FromSeconds(parse.GetValue(leaseSeconds)) });
                 var request = new RunRequest(RunRequest.NewRunId(), RunTrigger.Manual, refresh);
                 var metered = await runner.RunAsync(definition, request, new ProgressPrinter(Console.Out), cancellationToken);
                 RunSummary.Print(metered.Run, Console.Out);
