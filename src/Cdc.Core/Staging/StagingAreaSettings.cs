@@ -11,7 +11,7 @@ public sealed record StagingAreaSettings
     public long PartMaxUncompressedBytes { get; init; } = 16L * 1024 * 1024;
 
     /// <summary>Commit records read at once when listing a table's batches.</summary>
-    public int CommitReadConcurrency { get; init; } = 2;
+    public int CommitReadConcurrency { get; init; } = 8;
 
     public void Validate()
     {
