@@ -34,7 +34,7 @@ public sealed class IngestStep(ITargetWriter target, IStagingArea staging, TimeP
     private async Task ApplyPendingAsync(
         string runId, IngestFlow flow, IReadOnlyList<CommitRecord> pending, bool finished, GatewaySignals? gateway, FlowPosition position, IProgress<RunEvent>? progress, CancellationToken cancellationToken)
     {
-        var i = 0;
+        var i = SupersededCount(flow, pending);
         while (i < pending.Count)
         {
             var commit = pending[i];
@@ -88,6 +88,21 @@ public sealed class IngestStep(ITargetWriter target, IStagingArea staging, TimeP
             if (end == pending.Count) return;
             i = end + 1;
         }
+    }
+
+    /// <summary>
+    /// A newer snapshot generation replaces everything staged before it, so pending batches ahead of its first chunk
+    /// are skipped. This is also how a full refresh gets past a batch that can never be applied (a corrupt file): the
+    /// refresh's snapshot does not wait behind it.
+    /// </summary>
+    private int SupersededCount(IngestFlow flow, IReadOnlyList<CommitRecord> pending)
+    {
+        var newest = pending.LastOrDefault(c => c.Kind == BatchKind.SnapshotChunk);
+        if (newest is null) return 0;
+        var first = 0;
+        while (!IsChunkOf(pending[first], newest.SnapshotGeneration)) first++;
+        if (first > 0) RunLog.SupersededSkipped(logger, flow, pending[0].Sequence, pending[first - 1].Sequence, newest.SnapshotGeneration);
+        return first;
     }
 
     /// <summary>The chunks of one generation as the gateway commits them, ending with the final one.</summary>

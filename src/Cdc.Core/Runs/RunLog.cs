@@ -48,6 +48,9 @@ internal static partial class RunLog
     [LoggerMessage(EventId = 4032, Level = LogLevel.Information, Message = "{Flow} skips batches {From}..{To} of abandoned snapshot generation {Generation}")]
     public static partial void AbandonedSnapshotSkipped(ILogger logger, Targets.IngestFlow flow, long from, long to, int generation);
 
+    [LoggerMessage(EventId = 4033, Level = LogLevel.Information, Message = "{Flow} skips batches {From}..{To}: snapshot generation {Generation} replaces them")]
+    public static partial void SupersededSkipped(ILogger logger, Targets.IngestFlow flow, long from, long to, int generation);
+
     [LoggerMessage(EventId = 4040, Level = LogLevel.Error, Message = "{Step} of {Table} failed: {Error}")]
     public static partial void TableFailed(ILogger logger, Exception exception, string step, TableId table, string error);
 }

@@ -51,7 +51,7 @@ public sealed class IngestStepTests : IDisposable
     }
 
     [Fact]
-    public async Task Chunks_of_an_abandoned_generation_are_skipped_for_the_newer_one()
+    public async Task A_newer_generation_replaces_everything_staged_before_it()
     {
         var target = new RecordingTarget();
         await StageAsync(BatchKind.SnapshotChunk, 1, 5, final: true);
@@ -63,7 +63,7 @@ public sealed class IngestStepTests : IDisposable
 
         await ApplyAsync(target);
 
-        target.Calls.Should().Equal("snapshot g1 1 rows=5", "changes 2 rows=1", "snapshot g3 4,5 rows=4");
+        target.Calls.Should().Equal("snapshot g1 1 rows=5", "snapshot g3 4,5 rows=4");
         target.AppliedSequence.Should().Be(5);
     }
 
@@ -80,6 +80,31 @@ public sealed class IngestStepTests : IDisposable
         target.Calls.Should().BeEmpty();
         result.BatchesApplied.Should().Be(0);
         result.AppliedSequence.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_corrupt_batch_is_never_skipped_but_a_full_refresh_gets_past_it()
+    {
+        var target = new RecordingTarget();
+        await StageAsync(BatchKind.SnapshotChunk, 1, 2, final: true);
+        await ApplyAsync(target);
+        await StageAsync(BatchKind.Changes, 1, 3);
+        var part = Directory.EnumerateFiles(_folder, "*.bin", SearchOption.AllDirectories).Single(p => p.Contains("000000000002", StringComparison.Ordinal));
+        var bytes = await File.ReadAllBytesAsync(part);
+        bytes[bytes.Length / 2] ^= 0xFF;
+        await File.WriteAllBytesAsync(part, bytes);
+
+        var first = () => ApplyAsync(target);
+        (await first.Should().ThrowAsync<CorruptStagedFileException>()).Which.Path.Should().Contain("000000000002");
+        var again = () => ApplyAsync(target);
+        await again.Should().ThrowAsync<CorruptStagedFileException>("a corrupt batch stays in the way until a full refresh");
+        target.AppliedSequence.Should().Be(1);
+
+        await StageAsync(BatchKind.SnapshotChunk, 2, 4, final: true);
+        await ApplyAsync(target);
+
+        target.Calls.Should().Equal("snapshot g1 1 rows=2", "snapshot g2 3 rows=4");
+        target.AppliedSequence.Should().Be(3);
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
