@@ -62,7 +62,9 @@ public sealed class GatewayStep(
             }
         });
 
-        var capturing = tables.Where(t => checkpoints[t.Table].State is { SnapshotComplete: true } && results[t.Table].Error is null).ToList();
+        // A complete snapshot is captured even if something failed after its final chunk: leaving it out would let the
+        // acknowledgement below release its changes.
+        var capturing = tables.Where(t => checkpoints[t.Table].State is { SnapshotComplete: true }).ToList();
         if (capturing.Count > 0) await CaptureAsync(runId, tables, capturing, checkpoints, results, progress, cancellationToken);
         return results;
     }
@@ -190,16 +192,16 @@ public sealed class GatewayStep(
         }
         if (reached is null) return;
 
-        // Never release changes an incomplete snapshot will need to replay.
+        // Never release changes a table that was not captured this round will need: an incomplete snapshot replays
+        // from its start.
         var acknowledge = reached;
-        foreach (var table in all)
+        foreach (var table in all.Where(t => !tracked.ContainsKey(t.Table)))
         {
             var state = checkpoints[table.Table].State;
-            if (state.SnapshotGeneration > 0 && !state.SnapshotComplete && state.SnapshotStartPosition is { } start
-                && source.ComparePositions(start, acknowledge) < 0)
+            if ((state.Position ?? state.SnapshotStartPosition) is { } needed && source.ComparePositions(needed, acknowledge) < 0)
             {
-                acknowledge = start;
-                RunLog.AcknowledgeHeld(logger, start, table.Table);
+                acknowledge = needed;
+                RunLog.AcknowledgeHeld(logger, needed, table.Table);
             }
         }
         await source.AcknowledgeAsync(acknowledge, cancellationToken);

@@ -19,6 +19,17 @@ public sealed class IngestStep(ITargetWriter target, IStagingArea staging, TimeP
         ArgumentNullException.ThrowIfNull(flow);
         var applied = await target.GetAppliedStateAsync(flow, cancellationToken);
         var position = new FlowPosition(applied?.Sequence ?? 0);
+        if (applied is not null && await staging.LastCommitAsync(flow.Source, cancellationToken) is { } last && last.Sequence < applied.Sequence)
+        {
+            // Sequences only grow, so the staging area was reset. Going on after the target's old sequence would skip
+            // the new batches silently; the target's record must be cleared by someone who knows why.
+            RunLog.StagingReset(logger, flow, last.Sequence, applied.Sequence);
+            throw new InvalidOperationException(
+                $"{flow}: the staging area ends at batch {last.Sequence}, but the target has applied batch {applied.Sequence}: the staging area was reset " +
+                $"or replaced. Nothing was applied. If that was intended, remove the target's record of pipeline '{flow.Pipeline}' for " +
+                $"{flow.TargetSchema}.{flow.TargetTable} (PostgreSQL: DELETE FROM _ingest.applied_batches WHERE pipeline = '{flow.Pipeline}' AND " +
+                $"target_schema = '{flow.TargetSchema}' AND target_table = '{flow.TargetTable}') and run again; the staged snapshot then replaces the table.");
+        }
         while (true)
         {
             var next = gateway?.NextAsync();
@@ -75,9 +86,9 @@ public sealed class IngestStep(ITargetWriter target, IStagingArea staging, TimeP
             }
             catch (SnapshotNotCompleteException ex)
             {
-                // Either the gateway stopped before the final chunk (it resumes next run), or a newer generation
-                // began, which the caller's next listing skips to.
-                if (gateway is null || gateway.Finished)
+                // Either a newer generation began, which the caller's next listing skips to, or the gateway stopped
+                // before the final chunk (it resumes next run).
+                if (!ex.NewerGenerationStaged && (gateway is null || gateway.Finished))
                 {
                     RunLog.SnapshotPending(logger, flow, ex.Generation);
                     position.Waiting = true;
@@ -116,7 +127,7 @@ public sealed class IngestStep(ITargetWriter target, IStagingArea staging, TimeP
             var finished = gateway.Finished;
             foreach (var commit in await staging.ListCommitsAsync(flow.Source, last, cancellationToken))
             {
-                if (!IsChunkOf(commit, generation)) throw new SnapshotNotCompleteException(generation);
+                if (!IsChunkOf(commit, generation)) throw new SnapshotNotCompleteException(generation, newerGenerationStaged: true);
                 yield return commit;
                 last = commit.Sequence;
                 if (commit.SnapshotFinal) yield break;
@@ -172,8 +183,11 @@ public sealed class IngestStep(ITargetWriter target, IStagingArea staging, TimeP
 
 /// <summary>A snapshot's chunks ended before its final one: the gateway stopped (it resumes next run) or moved on to a
 /// newer generation. The load rolled back; nothing is wrong.</summary>
-public sealed class SnapshotNotCompleteException(int generation)
+public sealed class SnapshotNotCompleteException(int generation, bool newerGenerationStaged = false)
     : Exception($"Snapshot generation {generation} is not complete yet.")
 {
     public int Generation { get; } = generation;
+
+    /// <summary>The chunks stopped because a newer generation began, not because the gateway stopped.</summary>
+    public bool NewerGenerationStaged { get; } = newerGenerationStaged;
 }

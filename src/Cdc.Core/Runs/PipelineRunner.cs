@@ -87,8 +87,21 @@ public sealed class PipelineRunner(PipelineComponents components, TimeProvider t
                 applied.Add(new FlowRunResult(flow, 0, ApplyResult.Empty, -1, $"ingest into {flow.TargetSchema}.{flow.TargetTable}: {ex.Message}"));
             }
         });
-        var staged = await gatewayRun;
-        await ingestRun;
+        // Both halves finish before the run ends: the lease, the target and the source stay theirs until then.
+        IReadOnlyDictionary<TableId, GatewayTableResult> staged;
+        try
+        {
+            staged = await gatewayRun;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            RunLog.GatewayFailed(_logger, ex, request.RunId, ex.Message);
+            staged = tables.ToDictionary(t => t.Table, _ => GatewayTableResult.Empty with { Error = $"gateway: {ex.Message}" });
+        }
+        finally
+        {
+            await ingestRun;
+        }
 
         var tableResults = tables.Select(t =>
         {

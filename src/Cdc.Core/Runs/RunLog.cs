@@ -51,6 +51,12 @@ internal static partial class RunLog
     [LoggerMessage(EventId = 4033, Level = LogLevel.Information, Message = "{Flow} skips batches {From}..{To}: snapshot generation {Generation} replaces them")]
     public static partial void SupersededSkipped(ILogger logger, Targets.IngestFlow flow, long from, long to, int generation);
 
+    [LoggerMessage(EventId = 4034, Level = LogLevel.Warning, Message = "{Flow}: the staging area ends at batch {StagedSequence} but the target has applied batch {AppliedSequence}; the staging area was reset, and nothing is applied until the target's record is cleared")]
+    public static partial void StagingReset(ILogger logger, Targets.IngestFlow flow, long stagedSequence, long appliedSequence);
+
+    [LoggerMessage(EventId = 4041, Level = LogLevel.Error, Message = "The gateway of run {RunId} failed for every table: {Error}")]
+    public static partial void GatewayFailed(ILogger logger, Exception exception, string runId, string error);
+
     [LoggerMessage(EventId = 4040, Level = LogLevel.Error, Message = "{Step} of {Table} failed: {Error}")]
     public static partial void TableFailed(ILogger logger, Exception exception, string step, TableId table, string error);
 }

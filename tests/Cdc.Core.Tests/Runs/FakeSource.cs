@@ -55,8 +55,12 @@ public sealed class FakeSource(TableSchema table) : ISourceConnector
     /// <summary>Whether the next Prepare reports that capture started over (a lost slot).</summary>
     public bool CaptureRestarts { get; set; }
 
+    /// <summary>Makes Prepare fail, as an unreachable source would.</summary>
+    public bool FailPrepare { get; set; }
+
     public Task<bool> PrepareAsync(IReadOnlyList<TableSchema> tables, CancellationToken cancellationToken)
     {
+        if (FailPrepare) throw new InvalidOperationException("source unreachable");
         var restarted = CaptureRestarts;
         CaptureRestarts = false;
         return Task.FromResult(restarted);

@@ -157,6 +157,25 @@ public sealed class GatewayStepTests : IDisposable
         chunks[^1].SnapshotFinal.Should().BeTrue();
     }
 
+    [Fact]
+    public async Task A_table_that_fails_after_its_snapshot_completed_is_still_captured_so_its_changes_are_not_released_unstaged()
+    {
+        var source = new FakeSource(FakeSource.Schema());
+        source.Seed(3);
+        source.Upsert(10, "changed during the snapshot");
+        var failing = new SynchronousProgress(e =>
+        {
+            if (e is SnapshotChunkStaged { Final: true }) throw new IOException("progress output closed");
+        });
+
+        var results = await Gateway(source).RunAsync("test", [source.Table], new HashSet<TableId>(), failing, CancellationToken.None);
+
+        results[source.Table.Table].Error.Should().Contain("progress output closed");
+        var changes = (await _staging.ListCommitsAsync(source.Table.Table, 0, CancellationToken.None)).Where(c => c.Kind == BatchKind.Changes).ToList();
+        changes.Should().ContainSingle("the change after the snapshot's start is staged before it is acknowledged");
+        source.Acknowledged.Should().Be(1);
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     private sealed class SynchronousProgress(Action<RunEvent> report) : IProgress<RunEvent>

@@ -107,5 +107,43 @@ public sealed class IngestStepTests : IDisposable
         target.AppliedSequence.Should().Be(3);
     }
 
+    [Fact]
+    public async Task A_streamed_load_that_meets_a_newer_generation_moves_on_to_it_in_the_same_run()
+    {
+        var target = new RecordingTarget();
+        var gateway = new GatewaySignals();
+        await StageAsync(BatchKind.SnapshotChunk, 1, 2);
+        var apply = new IngestStep(target, _staging, TimeProvider.System, NullLogger.Instance).ApplyAsync("run", _flow, null, CancellationToken.None, gateway);
+
+        await StageAsync(BatchKind.SnapshotChunk, 2, 3);
+        gateway.Committed(_schema.Table);
+        await StageAsync(BatchKind.SnapshotChunk, 2, 1, final: true);
+        await StageAsync(BatchKind.Changes, 2, 2);
+        gateway.Committed(_schema.Table);
+        gateway.Finish();
+        var result = await apply.WaitAsync(TimeSpan.FromSeconds(30));
+
+        target.Calls.Should().Equal("snapshot g2 2,3 rows=4", "changes 4 rows=2");
+        result.AppliedSequence.Should().Be(4);
+    }
+
+    [Fact]
+    public async Task A_staging_area_behind_the_target_is_refused_rather_than_skipped()
+    {
+        var target = new RecordingTarget();
+        await StageAsync(BatchKind.SnapshotChunk, 1, 1, final: true);
+        await ApplyAsync(target);
+        await StageAsync(BatchKind.Changes, 1, 1);
+        await ApplyAsync(target);
+        var fresh = new StagingArea(new LocalFolderStore(Directory.CreateTempSubdirectory("ingest-reset-").FullName), NullLogger.Instance);
+        await using (var writer = fresh.StartBatch(_schema, 1, BatchKind.SnapshotChunk, 1))
+            await writer.CommitAsync(new BatchCommitInfo("0", "0", SnapshotFinal: true), CancellationToken.None);
+
+        var act = () => new IngestStep(target, fresh, TimeProvider.System, NullLogger.Instance).ApplyAsync("run", _flow, null, CancellationToken.None);
+
+        (await act.Should().ThrowAsync<InvalidOperationException>()).WithMessage("*staging area ends at batch 1*applied batch 2*reset*");
+        target.AppliedSequence.Should().Be(2);
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }

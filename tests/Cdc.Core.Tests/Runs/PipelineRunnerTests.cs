@@ -71,5 +71,19 @@ public sealed class PipelineRunnerTests : IDisposable
         result.Error.Should().Contain("public.nope");
     }
 
+    [Fact]
+    public async Task A_gateway_that_fails_for_every_table_ends_the_run_as_failed_and_recorded()
+    {
+        _source.Seed(2);
+        _source.FailPrepare = true;
+
+        var result = await Runner().RunAsync(Pipeline, RunRequest.Manual(), null, CancellationToken.None);
+
+        result.Outcome.Should().Be(RunOutcome.Failed);
+        result.Tables.Should().ContainSingle().Which.Error.Should().Contain("source unreachable");
+        (await new RunHistory(_store).RecentAsync(1, CancellationToken.None)).Should().ContainSingle().Which.RunId.Should().Be(result.RunId);
+        (await _lease.GetHolderAsync("runner-test", CancellationToken.None)).Should().BeNull();
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }
