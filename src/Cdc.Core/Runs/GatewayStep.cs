@@ -30,16 +30,25 @@ public sealed class GatewayStep(
         ArgumentNullException.ThrowIfNull(fullRefresh);
         var results = new ConcurrentDictionary<TableId, GatewayTableResult>(tables.Select(t => KeyValuePair.Create(t.Table, GatewayTableResult.Empty)));
         var captureRestarted = await source.PrepareAsync(tables, cancellationToken);
+        var protectedTables = new ProtectedTables(states);
+        var lastProtected = await protectedTables.ReadAsync(cancellationToken);
 
         var checkpoints = new ConcurrentDictionary<TableId, TableCheckpoint>();
         await Parallel.ForEachAsync(tables, Options(cancellationToken), async (table, ct) =>
         {
             var checkpoint = await TableCheckpoint.LoadAsync(states, staging, table.Table, ct);
-            var gap = captureRestarted && checkpoint.State.SnapshotGeneration > 0;
-            if (gap)
+            var restarted = captureRestarted && checkpoint.State.SnapshotGeneration > 0;
+            var leftAndCameBack = !restarted && lastProtected is not null && checkpoint.State.SnapshotGeneration > 0 && !lastProtected.Contains(table.Table);
+            var gap = restarted || leftAndCameBack;
+            if (restarted)
             {
                 RunLog.CaptureRestarted(logger, table.Table);
                 progress?.Report(new RetentionGap(runId, time.GetUtcNow(), table.Table, "the source's change position was lost (a missing replication slot was created anew)"));
+            }
+            if (leftAndCameBack)
+            {
+                RunLog.TableReturned(logger, table.Table);
+                progress?.Report(new RetentionGap(runId, time.GetUtcNow(), table.Table, "the table was out of the pipeline while the source released changes"));
             }
             if ((gap || fullRefresh.Contains(table.Table)) && !checkpoint.State.FullRefreshRequested)
             {
@@ -65,7 +74,7 @@ public sealed class GatewayStep(
         // A complete snapshot is captured even if something failed after its final chunk: leaving it out would let the
         // acknowledgement below release its changes.
         var capturing = tables.Where(t => checkpoints[t.Table].State is { SnapshotComplete: true }).ToList();
-        if (capturing.Count > 0) await CaptureAsync(runId, tables, capturing, checkpoints, results, progress, cancellationToken);
+        if (capturing.Count > 0) await CaptureAsync(runId, tables, capturing, checkpoints, results, progress, protectedTables, cancellationToken);
         return results;
     }
 
@@ -152,6 +161,7 @@ public sealed class GatewayStep(
         IReadOnlyDictionary<TableId, TableCheckpoint> checkpoints,
         ConcurrentDictionary<TableId, GatewayTableResult> results,
         IProgress<RunEvent>? progress,
+        ProtectedTables protectedTables,
         CancellationToken cancellationToken)
     {
         var tracked = capturing.ToDictionary(t => t.Table, t => checkpoints[t.Table]);
@@ -206,6 +216,8 @@ public sealed class GatewayStep(
         }
         await source.AcknowledgeAsync(acknowledge, cancellationToken);
         RunLog.Acknowledged(logger, acknowledge);
+        // Every table of this run was captured or held for; a table missing from this list later was not.
+        await protectedTables.WriteAsync(acknowledge, all.Select(t => t.Table), cancellationToken);
     }
 
     /// <summary>

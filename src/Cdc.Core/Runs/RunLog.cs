@@ -30,6 +30,9 @@ internal static partial class RunLog
     [LoggerMessage(EventId = 4015, Level = LogLevel.Warning, Message = "Capture of {Table} had to start over (the source's change position was lost, e.g. a dropped replication slot): changes since the last run may be gone, so the table is snapshotted again")]
     public static partial void CaptureRestarted(ILogger logger, TableId table);
 
+    [LoggerMessage(EventId = 4016, Level = LogLevel.Warning, Message = "{Table} was out of the pipeline while the source released changes, so it is snapshotted again")]
+    public static partial void TableReturned(ILogger logger, TableId table);
+
     [LoggerMessage(EventId = 4020, Level = LogLevel.Information, Message = "Staged change batch {Sequence} of {Table}: {Rows} rows up to {Position}")]
     public static partial void ChangesStaged(ILogger logger, TableId table, long sequence, long rows, string? position);
 

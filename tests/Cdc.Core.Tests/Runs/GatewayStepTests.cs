@@ -176,6 +176,27 @@ public sealed class GatewayStepTests : IDisposable
         source.Acknowledged.Should().Be(1);
     }
 
+    [Fact]
+    public async Task A_table_that_left_the_pipeline_while_changes_were_released_is_snapshotted_again_when_it_returns()
+    {
+        var orders = new FakeSource(FakeSource.Schema("orders"));
+        orders.Seed(2);
+        await RunAsync(orders);
+        var other = new FakeSource(FakeSource.Schema("other"));
+        other.Seed(1);
+        await RunAsync(other);
+        var events = new List<RunEvent>();
+
+        await Gateway(orders).RunAsync("test", [orders.Table], new HashSet<TableId>(), new SynchronousProgress(events.Add), CancellationToken.None);
+
+        var chunks = (await _staging.ListCommitsAsync(orders.Table.Table, 0, CancellationToken.None)).Where(c => c.Kind == BatchKind.SnapshotChunk).ToList();
+        chunks.Select(c => c.SnapshotGeneration).Should().Equal(1, 2);
+        events.OfType<RetentionGap>().Should().ContainSingle().Which.Table.Should().Be(orders.Table.Table);
+
+        await RunAsync(orders);
+        (await _staging.ListCommitsAsync(orders.Table.Table, 0, CancellationToken.None)).Count(c => c.Kind == BatchKind.SnapshotChunk).Should().Be(2, "a table captured every round resumes");
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     private sealed class SynchronousProgress(Action<RunEvent> report) : IProgress<RunEvent>
