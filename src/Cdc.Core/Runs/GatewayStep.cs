@@ -183,12 +183,14 @@ public sealed class GatewayStep(
         }
 
         string? reached;
+        Dictionary<TableId, string?> cutOff;
         await using (var sink = new StagingChangeSink(staging, tracked, settings.MaxBatchRows, source.ComparePositions, OnCommitted))
         {
             try
             {
                 reached = await source.CaptureChangesAsync(capturing, null, sink, cancellationToken);
                 await sink.CompleteAsync(cancellationToken);
+                cutOff = sink.CutOff;
                 // Read after the capture, the catalog is at least as new as any schema the log carried.
                 var current = await source.DiscoverAsync(capturing.Select(t => new TableSelection(t.Table.Schema, t.Table.Name, t.KeyColumns, [])).ToList(), cancellationToken);
                 foreach (var table in current.Where(t => tracked.ContainsKey(t.Table)))
@@ -205,6 +207,16 @@ public sealed class GatewayStep(
         // Never release changes a table that was not captured this round will need: an incomplete snapshot replays
         // from its start.
         var acknowledge = reached;
+        // A table whose last transaction was cut off is read again from its abandoned batch's start.
+        foreach (var (table, from) in cutOff)
+        {
+            var needed = from ?? checkpoints[table].State.SnapshotStartPosition;
+            if (needed is not null && source.ComparePositions(needed, acknowledge) < 0)
+            {
+                acknowledge = needed;
+                RunLog.AcknowledgeHeld(logger, needed, table);
+            }
+        }
         foreach (var table in all.Where(t => !tracked.ContainsKey(t.Table)))
         {
             var state = checkpoints[table.Table].State;

@@ -60,10 +60,27 @@ internal sealed class StagingChangeSink(
         _transactionPosition = null;
     }
 
-    /// <summary>Commits every open batch. Called once the source has handed over everything it read.</summary>
+    /// <summary>Where the source must not be acknowledged past, per table whose open transaction was cut off.</summary>
+    public Dictionary<TableId, string?> CutOff { get; } = [];
+
+    /// <summary>
+    /// Commits every open batch. Called once the source has handed over everything it read. A batch holding rows of a
+    /// transaction the source stopped in the middle of is abandoned instead, so no transaction is ever staged in part;
+    /// its table is listed in <see cref="CutOff"/> with the position the next capture must start from.
+    /// </summary>
     public async Task CompleteAsync(CancellationToken cancellationToken)
     {
-        foreach (var batch in _open.Values.ToList()) await CommitAsync(batch, cancellationToken);
+        foreach (var batch in _open.Values.ToList())
+        {
+            if (_transactionPosition is not null && batch.TouchedInTransaction)
+            {
+                _open.Remove(batch.Schema.Table);
+                CutOff[batch.Schema.Table] = batch.FromPosition;
+                await batch.Writer.DisposeAsync();
+                continue;
+            }
+            await CommitAsync(batch, cancellationToken);
+        }
     }
 
     private async Task CommitAsync(OpenBatch batch, CancellationToken cancellationToken)

@@ -20,6 +20,9 @@ public sealed class FakeSource(TableSchema table) : ISourceConnector
     public int SnapshotsBegun { get; private set; }
     public int ChunkReads { get; private set; }
 
+    /// <summary>The next capture stops inside its last transaction, after its rows and before its commit.</summary>
+    public bool CutOffLastTransaction { get; set; }
+
     /// <summary>Fails the N-th snapshot chunk read (1-based) once, then reads normally.</summary>
     public int FailChunkRead { get; set; }
 
@@ -88,11 +91,17 @@ public sealed class FakeSource(TableSchema table) : ISourceConnector
     public async Task<string?> CaptureChangesAsync(IReadOnlyList<TableSchema> tables, string? fromPosition, IChangeSink sink, CancellationToken cancellationToken)
     {
         var reached = Acknowledged;
-        foreach (var (position, rows) in _log.Where(t => t.Position > Acknowledged))
+        var unread = _log.Where(t => t.Position > Acknowledged).ToList();
+        foreach (var (position, rows) in unread)
         {
             var text = position.ToString(System.Globalization.CultureInfo.InvariantCulture);
             await sink.BeginTransactionAsync(text, cancellationToken);
             foreach (var row in rows) await sink.ChangeAsync(Table, row, cancellationToken);
+            if (CutOffLastTransaction && position == unread[^1].Position)
+            {
+                CutOffLastTransaction = false;
+                break;
+            }
             await sink.CommitAsync(text, cancellationToken);
             reached = position;
         }

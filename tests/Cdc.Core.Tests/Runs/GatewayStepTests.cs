@@ -197,6 +197,29 @@ public sealed class GatewayStepTests : IDisposable
         (await _staging.ListCommitsAsync(orders.Table.Table, 0, CancellationToken.None)).Count(c => c.Kind == BatchKind.SnapshotChunk).Should().Be(2, "a table captured every round resumes");
     }
 
+    [Fact]
+    public async Task A_transaction_cut_off_mid_capture_is_never_staged_in_part_and_is_read_again_whole()
+    {
+        var source = new FakeSource(FakeSource.Schema());
+        source.Seed(1);
+        await RunAsync(source);
+        source.Upsert(2, "two");
+        source.Upsert(3, "three");
+        source.CutOffLastTransaction = true;
+
+        await RunAsync(source);
+
+        (await _staging.ListCommitsAsync(source.Table.Table, 0, CancellationToken.None)).Should().OnlyContain(c => c.Kind == BatchKind.SnapshotChunk,
+            "the batch holding the cut-off transaction is abandoned, not committed");
+        source.Acknowledged.Should().Be(0, "the source is held where the abandoned batch started");
+
+        await RunAsync(source);
+
+        var changes = (await _staging.ListCommitsAsync(source.Table.Table, 0, CancellationToken.None)).Where(c => c.Kind == BatchKind.Changes).ToList();
+        changes.Should().ContainSingle().Which.RowCount.Should().Be(2);
+        source.Acknowledged.Should().Be(2);
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     private sealed class SynchronousProgress(Action<RunEvent> report) : IProgress<RunEvent>
