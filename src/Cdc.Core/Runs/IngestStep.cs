@@ -61,6 +61,8 @@ public sealed class IngestStep(ITargetWriter target, IStagingArea staging, TimeP
 
             var end = i;
             while (end < pending.Count && IsChunkOf(pending[end], commit.SnapshotGeneration) && !pending[end].SnapshotFinal) end++;
+            // The gateway never stages a change batch after an incomplete generation (and a newer generation is skipped
+            // to above); should staging hold one anyway, the incomplete chunks are passed over, never loaded with it.
             if (end < pending.Count && !IsChunkOf(pending[end], commit.SnapshotGeneration))
             {
                 RunLog.AbandonedSnapshotSkipped(logger, flow, commit.Sequence, pending[end - 1].Sequence, commit.SnapshotGeneration);

@@ -47,7 +47,7 @@ internal static class ReportCommand
                 Console.WriteLine($"wrote {file.FullName} ({days.Sum(d => d.Records.Count)} usage records, {budgets.Count} budget(s)).");
                 return ExitCodes.Ok;
             }
-            catch (Exception ex) when (ex is PriceListException or PipelineValidationException or FileNotFoundException or ArgumentException)
+            catch (Exception ex) when (CliErrors.IsInvalidInput(ex))
             {
                 Console.Error.WriteLine(ex.Message);
                 return ExitCodes.InvalidInput;

@@ -53,7 +53,7 @@ internal static class RunCommand
             {
                 metering = MeteringContext.Open(definition, MeteringSettings.FromEnvironment(), loggers);
             }
-            catch (Exception ex) when (ex is PriceListException or PipelineValidationException or FileNotFoundException or ArgumentException)
+            catch (Exception ex) when (CliErrors.IsInvalidInput(ex))
             {
                 Console.Error.WriteLine(ex.Message);
                 return ExitCodes.InvalidInput;

@@ -46,7 +46,7 @@ internal static class UsageCommand
                 Print(UsageQuery.Summarize(records, grouping), grouping, from, to, metering.Ledger.Store.Description);
                 return ExitCodes.Ok;
             }
-            catch (Exception ex) when (ex is PriceListException or PipelineValidationException or FileNotFoundException or ArgumentException)
+            catch (Exception ex) when (CliErrors.IsInvalidInput(ex))
             {
                 Console.Error.WriteLine(ex.Message);
                 return ExitCodes.InvalidInput;
