@@ -53,7 +53,7 @@ internal static class ChangesBenchmark
         await using var sourceConnector = components.CreateSource();
         await using var targetWriter = components.CreateTarget();
         var tables = await sourceConnector.DiscoverAsync(FlowPlanner.Selections(pipeline), ct);
-        var gateway = new GatewayStep(sourceConnector, components.Staging, components.States, GatewaySettings.From(pipeline.Run), TimeProvider.System, NullLogger.Instance);
+        var gateway = new GatewayStep(sourceConnector, components.Staging, components.States, GatewaySettings.From(pipeline), TimeProvider.System, NullLogger.Instance);
         GC.Collect();
         PeakMemory.Reset();
         var watch = Stopwatch.StartNew();

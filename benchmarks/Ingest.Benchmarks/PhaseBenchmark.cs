@@ -1,3 +1,4 @@
+using Cdc.Core.Sources;
 using System.Diagnostics;
 using Cdc.Core.Runs;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -30,7 +31,7 @@ internal static class PhaseBenchmark
         await sourceConnector.EndSnapshotAsync(tables[0], ct);
         Console.WriteLine($"source read alone ({sourceRows:N0} rows): {readWatch.Elapsed.TotalSeconds:0.00} s; {readCpu.Elapsed()}");
 
-        var gateway = new GatewayStep(sourceConnector, components.Staging, components.States, GatewaySettings.From(pipeline.Run), TimeProvider.System, NullLogger.Instance);
+        var gateway = new GatewayStep(sourceConnector, components.Staging, components.States, GatewaySettings.From(pipeline), TimeProvider.System, NullLogger.Instance);
         var cpu = new CpuClock();
         var watch = Stopwatch.StartNew();
         await gateway.RunAsync("phases", tables, new HashSet<Cdc.Core.Model.TableId>(), null, ct);

@@ -68,7 +68,7 @@ public sealed class MeteredPipelineRunner
                 pipelineStore ??= store;
                 return new MeteredStagingStore(_overrides.WrapStore?.Invoke(store) ?? store, meter);
             },
-            WrapSource = source => new MeteredSourceConnector(_overrides.WrapSource?.Invoke(source) ?? source, meter, _metering.RowEstimator),
+            WrapSource = source => new MeteredSourceConnector(_overrides.WrapSource?.Invoke(source) ?? source, meter),
             WrapTarget = target => new MeteredTargetWriter(_overrides.WrapTarget?.Invoke(target) ?? target, meter),
             Time = time,
         };

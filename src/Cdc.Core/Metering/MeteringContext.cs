@@ -51,13 +51,10 @@ public sealed class MeteringContext
     /// <summary>Extra destinations of usage records and alerts (the Functions app's Event Hubs output).</summary>
     public IReadOnlyList<IUsageSink> Sinks { get; init; } = [];
 
-    /// <summary>Estimates a source table's rows at snapshot start, for progress percentages; null leaves them unknown.</summary>
-    public Func<TableSchema, CancellationToken, Task<long?>>? RowEstimator { get; init; }
-
     internal ILogger Logger { get; }
 
     /// <summary>The context for a pipeline: the deployment store at its staging location, the price list and budgets
-    /// file the settings name, and row estimates from a PostgreSQL source.</summary>
+    /// file the settings name.</summary>
     /// <exception cref="PriceListException">The price list file is invalid.</exception>
     /// <exception cref="PipelineValidationException">The budgets file is invalid.</exception>
     /// <exception cref="FileNotFoundException">The budgets file does not exist.</exception>
@@ -68,9 +65,6 @@ public sealed class MeteringContext
         if (settings.BudgetsPath is { } path && !File.Exists(path))
             throw new FileNotFoundException($"{MeteringEnvironment.Budgets} names the budgets file '{path}', which does not exist.", path);
         var budgets = settings.BudgetsPath is { } file ? BudgetsFile.Load(file) : [];
-        return new MeteringContext(Metering.DeploymentStore.Open(pipeline.Staging, pipeline.Name), settings, PriceList.Load(settings.PriceListPath), budgets, time, loggers)
-        {
-            RowEstimator = pipeline.Source.Kind == SourceKind.Postgres ? PostgresRowEstimator.For(pipeline.Source.Connection) : null,
-        };
+        return new MeteringContext(Metering.DeploymentStore.Open(pipeline.Staging, pipeline.Name), settings, PriceList.Load(settings.PriceListPath), budgets, time, loggers);
     }
 }

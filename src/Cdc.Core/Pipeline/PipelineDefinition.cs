@@ -46,6 +46,27 @@ public enum CaptureMode
     Cdc,
 }
 
+/// <summary>What the gateway does when a table's changes are no longer available from its saved position (a dropped
+/// replication slot, a position older than the source's change retention).</summary>
+public enum RetentionGapPolicy
+{
+    /// <summary>Report the gap and snapshot the table again.</summary>
+    Resnapshot,
+
+    /// <summary>Report the gap and fail the table until a full refresh of it is asked for.</summary>
+    Fail,
+}
+
+/// <summary>How a SQL Server connection authenticates.</summary>
+public enum SqlServerAuthentication
+{
+    /// <summary>What the connection string says (SQL authentication: User ID and Password).</summary>
+    ConnectionString,
+
+    /// <summary>An Azure AD access token from Azure.Identity (managed identity in Azure).</summary>
+    AzureAd,
+}
+
 public sealed record SourceDefinition
 {
     public required SourceKind Kind { get; init; }
@@ -53,7 +74,21 @@ public sealed record SourceDefinition
     /// <summary>Connection string after <c>${env:VAR}</c> substitution. Never logged.</summary>
     public required string Connection { get; init; }
 
+    /// <summary>SQL Server: how tables are captured unless an object says otherwise.</summary>
     public CaptureMode CaptureMode { get; init; } = CaptureMode.Auto;
+
+    public RetentionGapPolicy OnRetentionGap { get; init; } = RetentionGapPolicy.Resnapshot;
+
+    /// <summary>SQL Server: how the gateway's connection authenticates.</summary>
+    public SqlServerAuthentication Authentication { get; init; } = SqlServerAuthentication.ConnectionString;
+
+    /// <summary>SQL Server with <see cref="SqlServerAuthentication.AzureAd"/>: the client id of a user-assigned managed
+    /// identity; null uses DefaultAzureCredential's choice.</summary>
+    public string? ManagedIdentityClientId { get; init; }
+
+    /// <summary>SQL Server CDC: when a table's columns no longer match its capture instance, create a new capture
+    /// instance, switch to it at its start LSN, and drop the old one once it is read to the end.</summary>
+    public bool ManageCaptureInstances { get; init; }
 
     /// <summary>PostgreSQL: replication slot name; defaults to <c>ingest_&lt;pipeline&gt;</c> made identifier-safe.</summary>
     public string? Slot { get; init; }
@@ -81,6 +116,9 @@ public sealed record ObjectDefinition
     public string? DestinationTable { get; init; }
 
     public bool? SoftDeletes { get; init; }
+
+    /// <summary>SQL Server: how this entry's tables are captured; null takes the source's <c>capture_mode</c>.</summary>
+    public CaptureMode? CaptureMode { get; init; }
 }
 
 public sealed record StagingDefinition
@@ -106,6 +144,12 @@ public sealed record DestinationDefinition
 
     public int ScdType { get; init; } = 1;
     public bool SoftDeletes { get; init; }
+
+    /// <summary>SQL Server: how the writer's connection authenticates.</summary>
+    public SqlServerAuthentication Authentication { get; init; } = SqlServerAuthentication.ConnectionString;
+
+    /// <summary>SQL Server with Azure AD: the client id of a user-assigned managed identity.</summary>
+    public string? ManagedIdentityClientId { get; init; }
 }
 
 /// <summary>

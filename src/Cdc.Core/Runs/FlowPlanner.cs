@@ -17,13 +17,13 @@ public static class FlowPlanner
         {
             if (entry.Table is null)
             {
-                selections.Add(new TableSelection(entry.Schema, null, null, entry.Exclude));
+                selections.Add(new TableSelection(entry.Schema, null, null, entry.Exclude, entry.CaptureMode));
                 continue;
             }
             var existing = selections.FindIndex(s => s.Table is not null && s.Schema == entry.Schema && s.Table == entry.Table);
             if (existing < 0)
             {
-                selections.Add(new TableSelection(entry.Schema, entry.Table, entry.Keys, []));
+                selections.Add(new TableSelection(entry.Schema, entry.Table, entry.Keys, [], entry.CaptureMode));
             }
             else if (entry.Keys is not null)
             {

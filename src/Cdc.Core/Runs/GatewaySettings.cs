@@ -1,10 +1,13 @@
+using Cdc.Core.Pipeline;
+
 namespace Cdc.Core.Runs;
 
-public sealed record GatewaySettings(int Parallelism, int SnapshotChunkRows, int MaxBatchRows)
+/// <param name="OnRetentionGap">What a table whose changes are no longer available from its position gets.</param>
+public sealed record GatewaySettings(int Parallelism, int SnapshotChunkRows, int MaxBatchRows, RetentionGapPolicy OnRetentionGap = RetentionGapPolicy.Resnapshot)
 {
-    public static GatewaySettings From(Pipeline.RunSettings run)
+    public static GatewaySettings From(PipelineDefinition pipeline)
     {
-        ArgumentNullException.ThrowIfNull(run);
-        return new(run.Parallelism, run.SnapshotChunkRows, run.MaxBatchRows);
+        ArgumentNullException.ThrowIfNull(pipeline);
+        return new(pipeline.Run.Parallelism, pipeline.Run.SnapshotChunkRows, pipeline.Run.MaxBatchRows, pipeline.Source.OnRetentionGap);
     }
 }

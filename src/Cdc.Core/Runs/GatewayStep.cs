@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Cdc.Core.Model;
+using Cdc.Core.Pipeline;
 using Cdc.Core.Sources;
 using Cdc.Core.Staging;
 using Cdc.Core.State;
@@ -21,69 +22,136 @@ public sealed class GatewayStep(
     TimeProvider time,
     ILogger logger)
 {
+    /// <summary>The whole gateway in one process: prepare, snapshots with bounded parallelism, then change capture.</summary>
     public async Task<IReadOnlyDictionary<TableId, GatewayTableResult>> RunAsync(
-        string runId, IReadOnlyList<TableSchema> tables, IReadOnlySet<TableId> fullRefresh, IProgress<RunEvent>? progress, CancellationToken cancellationToken,
-        GatewaySignals? signals = null)
+        string runId, IReadOnlyList<TableSchema> tables, IReadOnlySet<TableId> fullRefresh, IProgress<RunEvent>? progress, CancellationToken cancellationToken)
     {
-        _signals = signals;
         ArgumentNullException.ThrowIfNull(tables);
-        ArgumentNullException.ThrowIfNull(fullRefresh);
         var results = new ConcurrentDictionary<TableId, GatewayTableResult>(tables.Select(t => KeyValuePair.Create(t.Table, GatewayTableResult.Empty)));
-        var captureRestarted = await source.PrepareAsync(tables, cancellationToken);
-        var protectedTables = new ProtectedTables(states);
-        var lastProtected = await protectedTables.ReadAsync(cancellationToken);
+        var refused = await PrepareAsync(runId, tables, fullRefresh, progress, cancellationToken);
+        foreach (var (table, error) in refused) results[table] = results[table] with { Error = error };
 
-        var checkpoints = new ConcurrentDictionary<TableId, TableCheckpoint>();
-        await Parallel.ForEachAsync(tables, Options(cancellationToken), async (table, ct) =>
+        await Parallel.ForEachAsync(tables.Where(t => !refused.ContainsKey(t.Table)), Options(cancellationToken), async (table, ct) =>
         {
-            var checkpoint = await TableCheckpoint.LoadAsync(states, staging, table.Table, ct);
-            var restarted = captureRestarted && checkpoint.State.SnapshotGeneration > 0;
-            var leftAndCameBack = !restarted && lastProtected is not null && checkpoint.State.SnapshotGeneration > 0 && !lastProtected.Contains(table.Table);
-            var gap = restarted || leftAndCameBack;
-            if (restarted)
-            {
-                RunLog.CaptureRestarted(logger, table.Table);
-                progress?.Report(new RetentionGap(runId, time.GetUtcNow(), table.Table, "the source's change position was lost (a missing replication slot was created anew)"));
-            }
-            if (leftAndCameBack)
-            {
-                RunLog.TableReturned(logger, table.Table);
-                progress?.Report(new RetentionGap(runId, time.GetUtcNow(), table.Table, "the table was out of the pipeline while the source released changes"));
-            }
-            if ((gap || fullRefresh.Contains(table.Table)) && !checkpoint.State.FullRefreshRequested)
-            {
-                if (!gap) RunLog.FullRefreshRequested(logger, table.Table);
-                await checkpoint.SaveAsync(checkpoint.State with { FullRefreshRequested = true }, ct);
-            }
-            checkpoints[table.Table] = checkpoint;
+            var staged = await SnapshotAsync(runId, table, progress, ct);
+            results[table.Table] = results[table.Table].Add(staged);
         });
 
-        await Parallel.ForEachAsync(tables, Options(cancellationToken), async (table, ct) =>
-        {
-            try
-            {
-                var staged = await SnapshotAsync(runId, table, checkpoints[table.Table], progress, ct);
-                results[table.Table] = results[table.Table].Add(staged);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
-            {
-                Fail(runId, table.Table, ex, results, progress);
-            }
-        });
-
-        // A complete snapshot is captured even if something failed after its final chunk: leaving it out would let the
-        // acknowledgement below release its changes.
-        var capturing = tables.Where(t => checkpoints[t.Table].State is { SnapshotComplete: true }).ToList();
-        if (capturing.Count > 0) await CaptureAsync(runId, tables, capturing, checkpoints, results, progress, protectedTables, cancellationToken);
+        foreach (var (table, captured) in await CaptureAsync(runId, tables, progress, cancellationToken))
+            results[table] = results[table].Add(captured);
         return results;
     }
 
-    private GatewaySignals? _signals;
+    /// <summary>
+    /// Prepares the source and settles what each table needs before it is read: a table whose changes are gone (a
+    /// retention gap, or a table that was out of the pipeline while the source released changes) is snapshotted again
+    /// or failed, per the pipeline's policy; a full refresh asked for is recorded.
+    /// </summary>
+    /// <returns>The tables that must not be read this run, with the reason (a retention gap under <c>fail</c>).</returns>
+    public async Task<IReadOnlyDictionary<TableId, string>> PrepareAsync(
+        string runId, IReadOnlyList<TableSchema> tables, IReadOnlySet<TableId> fullRefresh, IProgress<RunEvent>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        ArgumentNullException.ThrowIfNull(fullRefresh);
+        var checkpoints = await LoadAsync(tables, cancellationToken);
+        var gaps = await source.PrepareAsync(tables.Select(t => new CaptureTable(t, ResumeAfter(checkpoints[t.Table].State))).ToList(), cancellationToken);
+        var lastProtected = source.ReleasesChanges ? await new ProtectedTables(states).ReadAsync(cancellationToken) : null;
+
+        var refused = new ConcurrentDictionary<TableId, string>();
+        await Parallel.ForEachAsync(tables, Options(cancellationToken), async (table, ct) =>
+        {
+            var checkpoint = checkpoints[table.Table];
+            var state = checkpoint.State;
+            var gap = gaps.GetValueOrDefault(table.Table);
+            if (gap is null && lastProtected is not null && state.SnapshotGeneration > 0 && !lastProtected.Contains(table.Table))
+            {
+                RunLog.TableReturned(logger, table.Table);
+                gap = "the table was out of the pipeline while the source released changes";
+            }
+            var refresh = fullRefresh.Contains(table.Table);
+            if (gap is not null)
+            {
+                RunLog.RetentionGapFound(logger, table.Table, gap, settings.OnRetentionGap);
+                progress?.Report(new RetentionGap(runId, time.GetUtcNow(), table.Table, gap));
+                if (settings.OnRetentionGap == RetentionGapPolicy.Fail) state = state with { RetentionGap = gap };
+            }
+            if ((refresh || (gap is not null && settings.OnRetentionGap == RetentionGapPolicy.Resnapshot)) && !state.FullRefreshRequested)
+            {
+                if (refresh) RunLog.FullRefreshRequested(logger, table.Table);
+                state = state with { FullRefreshRequested = true };
+            }
+            if (state != checkpoint.State) await checkpoint.SaveAsync(state, ct);
+            if (RefusalOf(table.Table, state) is { } refusal) refused[table.Table] = Fail(runId, table.Table, refusal, progress);
+        });
+        return refused;
+    }
+
+    /// <summary>Snapshots one table when it needs it (never snapshotted, a full refresh, an incomplete snapshot),
+    /// chunk by chunk from its checkpoint. A failure is returned as the table's error, not thrown.</summary>
+    public async Task<GatewayTableResult> SnapshotAsync(
+        string runId, TableSchema table, IProgress<RunEvent>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        try
+        {
+            var checkpoint = await TableCheckpoint.LoadAsync(states, staging, table.Table, cancellationToken);
+            if (RefusalOf(table.Table, checkpoint.State) is { } refusal) return GatewayTableResult.Empty with { Error = $"gateway: {refusal}" };
+            return await SnapshotAsync(runId, table, checkpoint, progress, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return GatewayTableResult.Empty with { Error = $"gateway: {Fail(runId, table.Table, ex, progress)}" };
+        }
+    }
+
+    /// <summary>
+    /// Captures the changes of every table whose snapshot is complete, stages them, and only then lets the source
+    /// release them, never past what a table not captured this round still needs.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<TableId, GatewayTableResult>> CaptureAsync(
+        string runId, IReadOnlyList<TableSchema> tables, IProgress<RunEvent>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        var results = new ConcurrentDictionary<TableId, GatewayTableResult>(tables.Select(t => KeyValuePair.Create(t.Table, GatewayTableResult.Empty)));
+        IReadOnlyDictionary<TableId, TableCheckpoint> checkpoints;
+        try
+        {
+            checkpoints = await LoadAsync(tables, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            foreach (var table in tables) results[table.Table] = GatewayTableResult.Empty with { Error = $"gateway (change capture): {Fail(runId, table.Table, ex, progress, "gateway (change capture)")}" };
+            return results;
+        }
+        // A complete snapshot is captured even if something failed after its final chunk: leaving it out would let the
+        // acknowledgement below release its changes. A table failed for a retention gap is not: reading it would skip
+        // the gap.
+        var capturing = tables.Where(t => checkpoints[t.Table].State is { SnapshotComplete: true, RetentionGap: null }).ToList();
+        if (capturing.Count > 0) await CaptureAsync(runId, tables, capturing, checkpoints, results, progress, cancellationToken);
+        return results;
+    }
+
+    /// <summary>Where a table's changes resume: its last staged change, else its snapshot's start.</summary>
+    private static string? ResumeAfter(TableGatewayState state) => state.Position ?? state.SnapshotStartPosition;
+
+    private static string? RefusalOf(TableId table, TableGatewayState state) =>
+        state.RetentionGap is { } gap && !state.FullRefreshRequested
+            ? $"changes of {table} after its saved position are no longer available ({gap}) and the pipeline's on_retention_gap is fail; run a full refresh of {table} to snapshot it again"
+            : null;
+
+    private async Task<IReadOnlyDictionary<TableId, TableCheckpoint>> LoadAsync(IReadOnlyList<TableSchema> tables, CancellationToken cancellationToken)
+    {
+        var checkpoints = new ConcurrentDictionary<TableId, TableCheckpoint>();
+        await Parallel.ForEachAsync(tables, Options(cancellationToken), async (table, ct) =>
+            checkpoints[table.Table] = await TableCheckpoint.LoadAsync(states, staging, table.Table, ct));
+        return checkpoints;
+    }
 
     private ParallelOptions Options(CancellationToken cancellationToken) =>
         new() { MaxDegreeOfParallelism = settings.Parallelism, CancellationToken = cancellationToken };
 
-    private async Task<GatewayTableResult> SnapshotAsync(string runId, TableSchema table, TableCheckpoint checkpoint, IProgress<RunEvent>? progress, CancellationToken cancellationToken)
+    private async Task<GatewayTableResult> SnapshotAsync(
+        string runId, TableSchema table, TableCheckpoint checkpoint, IProgress<RunEvent>? progress, CancellationToken cancellationToken)
     {
         var state = checkpoint.State;
         var schemaChanged = state.SnapshotGeneration > 0 && !state.SnapshotComplete && state.SchemaFingerprint is not null && state.SchemaFingerprint != table.Fingerprint;
@@ -98,6 +166,7 @@ public sealed class GatewayStep(
                 SnapshotStartPosition = start,
                 Position = null,
                 FullRefreshRequested = false,
+                RetentionGap = null,
             };
             await checkpoint.SaveAsync(state, cancellationToken);
             if (schemaChanged) RunLog.SnapshotRestartedForSchema(logger, table.Table, state.SnapshotGeneration);
@@ -138,7 +207,6 @@ public sealed class GatewayStep(
                         new BatchCommitInfo(state.SnapshotStartPosition, state.SnapshotStartPosition, final, cursor), cancellationToken);
                 }
                 await checkpoint.RecordCommitAsync(commit, cancellationToken);
-                _signals?.Committed(table.Table);
                 chunks++;
                 var bytes = commit.Files.Sum(f => f.Bytes);
                 result = result.Add(new GatewayTableResult(commit.RowCount, 1, bytes, null));
@@ -161,7 +229,6 @@ public sealed class GatewayStep(
         IReadOnlyDictionary<TableId, TableCheckpoint> checkpoints,
         ConcurrentDictionary<TableId, GatewayTableResult> results,
         IProgress<RunEvent>? progress,
-        ProtectedTables protectedTables,
         CancellationToken cancellationToken)
     {
         var tracked = capturing.ToDictionary(t => t.Table, t => checkpoints[t.Table]);
@@ -171,7 +238,6 @@ public sealed class GatewayStep(
             if (await staging.LastCommitAsync(table.Table, cancellationToken) is { } last) lastSchema[table.Table] = last.Schema;
         Task OnCommitted(CommitRecord commit)
         {
-            _signals?.Committed(commit.Table);
             if (lastSchema.TryGetValue(commit.Table, out var previous) && previous.Fingerprint != commit.Schema.Fingerprint)
                 progress?.Report(SchemaChange(runId, previous, commit));
             lastSchema[commit.Table] = commit.Schema;
@@ -188,7 +254,7 @@ public sealed class GatewayStep(
         {
             try
             {
-                reached = await source.CaptureChangesAsync(capturing, null, sink, cancellationToken);
+                reached = await source.CaptureChangesAsync(capturing.Select(t => new CaptureTable(t, ResumeAfter(tracked[t.Table].State))).ToList(), sink, cancellationToken);
                 await sink.CompleteAsync(cancellationToken);
                 cutOff = sink.CutOff;
                 // Read after the capture, the catalog is at least as new as any schema the log carried.
@@ -198,7 +264,8 @@ public sealed class GatewayStep(
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                foreach (var table in capturing) Fail(runId, table.Table, ex, results, progress, "gateway (change capture)");
+                var error = Fail(runId, capturing[0].Table, ex, progress, "gateway (change capture)");
+                foreach (var table in capturing) results[table.Table] = results[table.Table] with { Error = $"gateway (change capture): {error}" };
                 return;
             }
         }
@@ -217,7 +284,8 @@ public sealed class GatewayStep(
                 RunLog.AcknowledgeHeld(logger, needed, table);
             }
         }
-        foreach (var table in all.Where(t => !tracked.ContainsKey(t.Table)))
+        // A table failed for a retention gap has nothing left to hold for.
+        foreach (var table in all.Where(t => !tracked.ContainsKey(t.Table) && checkpoints[t.Table].State.RetentionGap is null))
         {
             var state = checkpoints[table.Table].State;
             if ((state.Position ?? state.SnapshotStartPosition) is { } needed && source.ComparePositions(needed, acknowledge) < 0)
@@ -229,7 +297,12 @@ public sealed class GatewayStep(
         await source.AcknowledgeAsync(acknowledge, cancellationToken);
         RunLog.Acknowledged(logger, acknowledge);
         // Every table of this run was captured or held for; a table missing from this list later was not.
-        await protectedTables.WriteAsync(acknowledge, all.Select(t => t.Table), cancellationToken);
+        if (source.ReleasesChanges)
+        {
+            var protectedTables = new ProtectedTables(states);
+            await protectedTables.ReadAsync(cancellationToken);
+            await protectedTables.WriteAsync(acknowledge, all.Select(t => t.Table), cancellationToken);
+        }
     }
 
     /// <summary>
@@ -256,11 +329,19 @@ public sealed class GatewayStep(
         return new SchemaChanged(runId, time.GetUtcNow(), commit.Table, commit.Sequence, added, dropped, changed);
     }
 
-    private void Fail(string runId, TableId table, Exception ex, ConcurrentDictionary<TableId, GatewayTableResult> results, IProgress<RunEvent>? progress, string step = "gateway")
+    /// <summary>Logs and reports a table's failure; returns the message for its result.</summary>
+    private string Fail(string runId, TableId table, Exception ex, IProgress<RunEvent>? progress, string step = "gateway")
     {
         RunLog.TableFailed(logger, ex, step, table, ex.Message);
-        results[table] = results[table] with { Error = $"{step}: {ex.Message}" };
         progress?.Report(new TableFailed(runId, time.GetUtcNow(), table, step, ex.Message));
+        return ex.Message;
+    }
+
+    private string Fail(string runId, TableId table, string reason, IProgress<RunEvent>? progress)
+    {
+        RunLog.TableFailed(logger, null, "gateway", table, reason);
+        progress?.Report(new TableFailed(runId, time.GetUtcNow(), table, "gateway", reason));
+        return $"gateway: {reason}";
     }
 }
 

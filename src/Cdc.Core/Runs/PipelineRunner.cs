@@ -66,7 +66,7 @@ public sealed class PipelineRunner(PipelineComponents components, TimeProvider t
         // The ingest step runs beside the gateway: snapshots stream into their shadow tables while the source is read;
         // change batches are applied once the gateway has finished.
         var signals = new GatewaySignals();
-        var gateway = new GatewayStep(source, components.Staging, components.States, GatewaySettings.From(pipeline.Run), time, loggers.CreateLogger<GatewayStep>());
+        var gateway = new GatewayStep(source, components.Staging, components.States, GatewaySettings.From(pipeline), time, loggers.CreateLogger<GatewayStep>());
         var gatewayRun = RunGatewayAsync(gateway, request, tables, signals, progress, cancellationToken);
 
         var ingest = new IngestStep(target, components.Staging, time, loggers.CreateLogger<IngestStep>());
@@ -119,7 +119,7 @@ public sealed class PipelineRunner(PipelineComponents components, TimeProvider t
     {
         try
         {
-            return await gateway.RunAsync(request.RunId, tables, request.FullRefresh, progress, cancellationToken, signals);
+            return await gateway.RunAsync(request.RunId, tables, request.FullRefresh, progress, cancellationToken);
         }
         finally
         {

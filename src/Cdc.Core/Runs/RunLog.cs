@@ -1,4 +1,5 @@
 using Cdc.Core.Model;
+using Cdc.Core.Pipeline;
 using Microsoft.Extensions.Logging;
 
 namespace Cdc.Core.Runs;
@@ -27,8 +28,8 @@ internal static partial class RunLog
     [LoggerMessage(EventId = 4014, Level = LogLevel.Information, Message = "Full refresh of {Table} requested")]
     public static partial void FullRefreshRequested(ILogger logger, TableId table);
 
-    [LoggerMessage(EventId = 4015, Level = LogLevel.Warning, Message = "Capture of {Table} had to start over (the source's change position was lost, e.g. a dropped replication slot): changes since the last run may be gone, so the table is snapshotted again")]
-    public static partial void CaptureRestarted(ILogger logger, TableId table);
+    [LoggerMessage(EventId = 4015, Level = LogLevel.Warning, Message = "Retention gap on {Table}: {Reason}; on_retention_gap is {Policy}")]
+    public static partial void RetentionGapFound(ILogger logger, TableId table, string reason, RetentionGapPolicy policy);
 
     [LoggerMessage(EventId = 4016, Level = LogLevel.Warning, Message = "{Table} was out of the pipeline while the source released changes, so it is snapshotted again")]
     public static partial void TableReturned(ILogger logger, TableId table);
@@ -61,5 +62,5 @@ internal static partial class RunLog
     public static partial void GatewayFailed(ILogger logger, Exception exception, string runId, string error);
 
     [LoggerMessage(EventId = 4040, Level = LogLevel.Error, Message = "{Step} of {Table} failed: {Error}")]
-    public static partial void TableFailed(ILogger logger, Exception exception, string step, TableId table, string error);
+    public static partial void TableFailed(ILogger logger, Exception? exception, string step, TableId table, string error);
 }

@@ -58,6 +58,8 @@ internal sealed class TableCheckpoint
             Position = null,
             SchemaFingerprint = commit.Schema.Fingerprint,
             FullRefreshRequested = state.FullRefreshRequested && commit.SnapshotGeneration <= state.SnapshotGeneration,
+            // A snapshot generation newer than the gap starts over from the source's present.
+            RetentionGap = commit.SnapshotGeneration > state.SnapshotGeneration ? null : state.RetentionGap,
         },
         _ => state with
         {

@@ -13,10 +13,25 @@ public interface ISourceConnector : IAsyncDisposable
     /// and what would fix it.</summary>
     Task<IReadOnlyList<TableSchema>> DiscoverAsync(IReadOnlyList<TableSelection> selection, CancellationToken cancellationToken);
 
-    /// <summary>Creates what capture needs (publication, slot, ...) when it is missing. Idempotent.</summary>
-    /// <returns>True when capture had to start over (a replication slot was missing and is now created): changes since
-    /// the last acknowledged position may be gone, so every table captured before must be snapshotted again.</returns>
-    Task<bool> PrepareAsync(IReadOnlyList<TableSchema> tables, CancellationToken cancellationToken);
+    /// <summary>
+    /// Whether <see cref="AcknowledgeAsync"/> releases changes for every table at once (a PostgreSQL replication slot).
+    /// A table that was out of the pipeline while such a source was acknowledged has lost changes. Sources whose
+    /// positions are per table and whose changes expire by retention (SQL Server) report false; a lost position shows
+    /// as a retention gap from <see cref="PrepareAsync"/> instead.
+    /// </summary>
+    bool ReleasesChanges { get; }
+
+    /// <summary>
+    /// Creates what capture needs (publication, slot, ...) when it is missing, idempotently, and checks that every
+    /// table's changes after its position are still available.
+    /// </summary>
+    /// <returns>The tables whose changes after <see cref="CaptureTable.After"/> are gone (a replication slot created
+    /// anew, a position older than the change retention), each with the reason. Never silently skipped: the gateway
+    /// snapshots them again or fails them, per the pipeline's <c>on_retention_gap</c>.</returns>
+    Task<IReadOnlyDictionary<TableId, string>> PrepareAsync(IReadOnlyList<CaptureTable> tables, CancellationToken cancellationToken);
+
+    /// <summary>The table's row count by the source's statistics, for progress percentages; null when unknown.</summary>
+    Task<long?> EstimateRowCountAsync(TableSchema table, CancellationToken cancellationToken);
 
     /// <summary>Begins (or resumes) a snapshot of a table. Returns the position from which captured changes must be
     /// applied on top of the snapshot: every change committed after the snapshot's data was read is at or after it.</summary>
@@ -31,12 +46,14 @@ public interface ISourceConnector : IAsyncDisposable
     Task EndSnapshotAsync(TableSchema table, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Reads changes of <paramref name="tables"/> committed after <paramref name="fromPosition"/> and up to the source's
-    /// current end at the time of the call, in commit order, handing each committed transaction to
-    /// <paramref name="sink"/>. Returns the position reached (to pass to <see cref="AcknowledgeAsync"/>), or
-    /// <paramref name="fromPosition"/> when nothing was read.
+    /// Reads changes of <paramref name="tables"/> committed after each table's <see cref="CaptureTable.After"/> and up
+    /// to the source's current end at the time of the call, handing each committed transaction to
+    /// <paramref name="sink"/> (in commit order per table; a source with per-table positions may hand over one table
+    /// after another). A source with a source-wide position (a replication slot) reads from it and leaves skipping
+    /// what a table already has to the sink. Returns the position reached (to pass to <see cref="AcknowledgeAsync"/>),
+    /// or null when nothing was read.
     /// </summary>
-    Task<string?> CaptureChangesAsync(IReadOnlyList<TableSchema> tables, string? fromPosition, IChangeSink sink, CancellationToken cancellationToken);
+    Task<string?> CaptureChangesAsync(IReadOnlyList<CaptureTable> tables, IChangeSink sink, CancellationToken cancellationToken);
 
     /// <summary>Tells the source that everything up to <paramref name="position"/> is staged, so it may release it
     /// (advance a replication slot). Called only after the batches are committed.</summary>
@@ -63,10 +80,16 @@ public interface IChangeSink
     ValueTask CommitAsync(string position, CancellationToken cancellationToken);
 }
 
+/// <summary>A table to capture and where its changes resume.</summary>
+/// <param name="After">Every change of the table at or before this position is already covered (staged, or inside its
+/// snapshot): its last staged change, else its snapshot's start position. Null for a table never snapshotted.</param>
+public sealed record CaptureTable(TableSchema Schema, string? After);
+
 /// <summary>One entry of the pipeline's object selection, resolved by the connector.</summary>
 /// <param name="Schema">Schema name; with <paramref name="Table"/> null it selects the whole schema.</param>
 /// <param name="KeyColumns">Declared key overriding the primary key (or standing in for a missing one).</param>
-public sealed record TableSelection(string Schema, string? Table, IReadOnlyList<string>? KeyColumns, IReadOnlyList<string> Exclude);
+/// <param name="CaptureMode">SQL Server: how this entry's tables are captured; null takes the source's mode.</param>
+public sealed record TableSelection(string Schema, string? Table, IReadOnlyList<string>? KeyColumns, IReadOnlyList<string> Exclude, Pipeline.CaptureMode? CaptureMode = null);
 
 /// <summary>A source problem with a message meant for the user: what is wrong, where, and how to fix it.</summary>
 public sealed class SourceException(string message, Exception? inner = null) : Exception(message, inner)

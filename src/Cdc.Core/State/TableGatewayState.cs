@@ -15,6 +15,8 @@ namespace Cdc.Core.State;
 /// <param name="Position">Position of the last change staged for this table; changes at or before it are skipped.</param>
 /// <param name="SchemaFingerprint">Fingerprint of the schema of the last staged batch.</param>
 /// <param name="FullRefreshRequested">A full refresh was asked for and has not started yet.</param>
+/// <param name="RetentionGap">Why the table's changes can no longer be read from its position, when the pipeline's
+/// <c>on_retention_gap</c> is <c>fail</c>: the table stays failed until a full refresh starts a new snapshot.</param>
 public sealed record TableGatewayState(
     TableId Table,
     long LastSequence,
@@ -24,7 +26,8 @@ public sealed record TableGatewayState(
     string? SnapshotStartPosition,
     string? Position,
     string? SchemaFingerprint,
-    bool FullRefreshRequested)
+    bool FullRefreshRequested,
+    string? RetentionGap = null)
 {
     public static TableGatewayState New(TableId table) => new(table, 0, 0, false, null, null, null, null, false);
 }

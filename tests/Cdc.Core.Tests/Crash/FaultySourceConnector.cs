@@ -8,7 +8,11 @@ public sealed class FaultySourceConnector(ISourceConnector inner, FaultPlan plan
 {
     public Task<IReadOnlyList<TableSchema>> DiscoverAsync(IReadOnlyList<TableSelection> selection, CancellationToken cancellationToken) => inner.DiscoverAsync(selection, cancellationToken);
 
-    public Task<bool> PrepareAsync(IReadOnlyList<TableSchema> tables, CancellationToken cancellationToken) => inner.PrepareAsync(tables, cancellationToken);
+    public bool ReleasesChanges => inner.ReleasesChanges;
+
+    public Task<IReadOnlyDictionary<TableId, string>> PrepareAsync(IReadOnlyList<CaptureTable> tables, CancellationToken cancellationToken) => inner.PrepareAsync(tables, cancellationToken);
+
+    public Task<long?> EstimateRowCountAsync(TableSchema table, CancellationToken cancellationToken) => inner.EstimateRowCountAsync(table, cancellationToken);
 
     public Task<string> BeginSnapshotAsync(TableSchema table, bool resuming, CancellationToken cancellationToken) => inner.BeginSnapshotAsync(table, resuming, cancellationToken);
 
@@ -17,8 +21,8 @@ public sealed class FaultySourceConnector(ISourceConnector inner, FaultPlan plan
 
     public Task EndSnapshotAsync(TableSchema table, CancellationToken cancellationToken) => inner.EndSnapshotAsync(table, cancellationToken);
 
-    public Task<string?> CaptureChangesAsync(IReadOnlyList<TableSchema> tables, string? fromPosition, IChangeSink sink, CancellationToken cancellationToken) =>
-        inner.CaptureChangesAsync(tables, fromPosition, new FaultySink(sink, plan), cancellationToken);
+    public Task<string?> CaptureChangesAsync(IReadOnlyList<CaptureTable> tables, IChangeSink sink, CancellationToken cancellationToken) =>
+        inner.CaptureChangesAsync(tables, new FaultySink(sink, plan), cancellationToken);
 
     public Task AcknowledgeAsync(string position, CancellationToken cancellationToken) =>
         plan.RunAsync($"acknowledge {position}", () => inner.AcknowledgeAsync(position, cancellationToken));

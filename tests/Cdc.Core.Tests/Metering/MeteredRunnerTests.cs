@@ -77,7 +77,7 @@ public sealed class MeteredRunnerTests : IDisposable
         gateway.FilesStaged.Should().Be(commit.Files.Count);
         gateway.BytesStaged.Should().Be(commit.Files.Sum(f => f.Bytes)).And.BePositive();
         gateway.BytesRead.Should().BePositive();
-        gateway.SourceRoundTrips.Should().Be(3, "begin snapshot, one chunk read, end snapshot");
+        gateway.SourceRoundTrips.Should().Be(4, "begin snapshot, the row estimate, one chunk read, end snapshot");
         gateway.StorageOperations.Writes.Should().BeGreaterThanOrEqualTo(commit.Files.Count + 1, "every part file and the commit record");
         ingest.RowsRead.Should().Be(new RowCounts(4, 0, 0));
         ingest.RowsApplied.Should().Be(new RowCounts(4, 0, 0));

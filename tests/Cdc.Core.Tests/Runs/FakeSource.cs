@@ -61,13 +61,23 @@ public sealed class FakeSource(TableSchema table) : ISourceConnector
     /// <summary>Makes Prepare fail, as an unreachable source would.</summary>
     public bool FailPrepare { get; set; }
 
-    public Task<bool> PrepareAsync(IReadOnlyList<TableSchema> tables, CancellationToken cancellationToken)
+    public bool ReleasesChanges { get; set; } = true;
+
+    /// <summary>Tables whose next Prepare reports a retention gap (a position older than the source keeps).</summary>
+    public HashSet<TableId> ExpiredPositions { get; } = [];
+
+    public Task<IReadOnlyDictionary<TableId, string>> PrepareAsync(IReadOnlyList<CaptureTable> tables, CancellationToken cancellationToken)
     {
         if (FailPrepare) throw new InvalidOperationException("source unreachable");
         var restarted = CaptureRestarts;
         CaptureRestarts = false;
-        return Task.FromResult(restarted);
+        var gaps = tables.Where(t => t.After is not null && (restarted || ExpiredPositions.Contains(t.Schema.Table)))
+            .ToDictionary(t => t.Schema.Table, t => restarted ? "capture started over" : $"position {t.After} is older than the source keeps");
+        ExpiredPositions.Clear();
+        return Task.FromResult<IReadOnlyDictionary<TableId, string>>(gaps);
     }
+
+    public Task<long?> EstimateRowCountAsync(TableSchema table, CancellationToken cancellationToken) => Task.FromResult<long?>(_rows.Count);
 
     public Task<string> BeginSnapshotAsync(TableSchema table, bool resuming, CancellationToken cancellationToken)
     {
@@ -88,8 +98,12 @@ public sealed class FakeSource(TableSchema table) : ISourceConnector
 
     public Task EndSnapshotAsync(TableSchema table, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task<string?> CaptureChangesAsync(IReadOnlyList<TableSchema> tables, string? fromPosition, IChangeSink sink, CancellationToken cancellationToken)
+    /// <summary>The resume position each capture was handed for the table, in order.</summary>
+    public List<string?> CapturedFrom { get; } = [];
+
+    public async Task<string?> CaptureChangesAsync(IReadOnlyList<CaptureTable> tables, IChangeSink sink, CancellationToken cancellationToken)
     {
+        CapturedFrom.AddRange(tables.Where(t => t.Schema.Table == Table.Table).Select(t => t.After));
         var reached = Acknowledged;
         var unread = _log.Where(t => t.Position > Acknowledged).ToList();
         foreach (var (position, rows) in unread)

@@ -231,11 +231,13 @@ public sealed class GatewayStepTests : IDisposable
     private sealed class ForgetfulAcknowledgeSource(FakeSource inner) : Cdc.Core.Sources.ISourceConnector
     {
         public Task<IReadOnlyList<TableSchema>> DiscoverAsync(IReadOnlyList<Cdc.Core.Sources.TableSelection> selection, CancellationToken cancellationToken) => inner.DiscoverAsync(selection, cancellationToken);
-        public Task<bool> PrepareAsync(IReadOnlyList<TableSchema> tables, CancellationToken cancellationToken) => inner.PrepareAsync(tables, cancellationToken);
+        public bool ReleasesChanges => inner.ReleasesChanges;
+        public Task<IReadOnlyDictionary<TableId, string>> PrepareAsync(IReadOnlyList<Cdc.Core.Sources.CaptureTable> tables, CancellationToken cancellationToken) => inner.PrepareAsync(tables, cancellationToken);
+        public Task<long?> EstimateRowCountAsync(TableSchema table, CancellationToken cancellationToken) => inner.EstimateRowCountAsync(table, cancellationToken);
         public Task<string> BeginSnapshotAsync(TableSchema table, bool resuming, CancellationToken cancellationToken) => inner.BeginSnapshotAsync(table, resuming, cancellationToken);
         public IAsyncEnumerable<object?[]> ReadSnapshotChunkAsync(TableSchema table, object?[]? afterKey, int maxRows, CancellationToken cancellationToken) => inner.ReadSnapshotChunkAsync(table, afterKey, maxRows, cancellationToken);
         public Task EndSnapshotAsync(TableSchema table, CancellationToken cancellationToken) => inner.EndSnapshotAsync(table, cancellationToken);
-        public Task<string?> CaptureChangesAsync(IReadOnlyList<TableSchema> tables, string? fromPosition, Cdc.Core.Sources.IChangeSink sink, CancellationToken cancellationToken) => inner.CaptureChangesAsync(tables, fromPosition, sink, cancellationToken);
+        public Task<string?> CaptureChangesAsync(IReadOnlyList<Cdc.Core.Sources.CaptureTable> tables, Cdc.Core.Sources.IChangeSink sink, CancellationToken cancellationToken) => inner.CaptureChangesAsync(tables, sink, cancellationToken);
         public Task AcknowledgeAsync(string position, CancellationToken cancellationToken) => Task.CompletedTask;
         public Task<string?> GetResumePositionAsync(CancellationToken cancellationToken) => inner.GetResumePositionAsync(cancellationToken);
         public int ComparePositions(string left, string right) => inner.ComparePositions(left, right);

@@ -9,7 +9,7 @@ namespace Cdc.Core.Metering;
 /// each table's gateway work keeps it busy. A change capture serves every table at once; its time is shared by the
 /// rows each table received.
 /// </summary>
-internal sealed class MeteredSourceConnector(ISourceConnector inner, RunMeter meter, Func<TableSchema, CancellationToken, Task<long?>>? estimateRows = null) : ISourceConnector
+internal sealed class MeteredSourceConnector(ISourceConnector inner, RunMeter meter) : ISourceConnector
 {
     public Task<IReadOnlyList<TableSchema>> DiscoverAsync(IReadOnlyList<TableSelection> selection, CancellationToken cancellationToken)
     {
@@ -18,7 +18,9 @@ internal sealed class MeteredSourceConnector(ISourceConnector inner, RunMeter me
     }
 
     // Synchronous on purpose: the step set here stays in effect for the gateway's flow that called it.
-    public Task<bool> PrepareAsync(IReadOnlyList<TableSchema> tables, CancellationToken cancellationToken)
+    public bool ReleasesChanges => inner.ReleasesChanges;
+
+    public Task<IReadOnlyDictionary<TableId, string>> PrepareAsync(IReadOnlyList<CaptureTable> tables, CancellationToken cancellationToken)
     {
         MeteringScope.Enter(UsageStep.Gateway);
         meter.Run.SourceCall();
@@ -34,13 +36,13 @@ internal sealed class MeteredSourceConnector(ISourceConnector inner, RunMeter me
         try
         {
             var position = await inner.BeginSnapshotAsync(table, resuming, cancellationToken);
-            if (estimateRows is not null && !meter.RowEstimates.ContainsKey(table.Table))
+            if (!meter.RowEstimates.ContainsKey(table.Table))
             {
                 // An estimate only feeds progress percentages; failing to get one must not fail the snapshot.
                 try
                 {
                     step.SourceCall();
-                    if (await estimateRows(table, cancellationToken) is { } rows) meter.RowEstimates[table.Table] = rows;
+                    if (await inner.EstimateRowCountAsync(table, cancellationToken) is { } rows) meter.RowEstimates[table.Table] = rows;
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -92,7 +94,9 @@ internal sealed class MeteredSourceConnector(ISourceConnector inner, RunMeter me
         }
     }
 
-    public async Task<string?> CaptureChangesAsync(IReadOnlyList<TableSchema> tables, string? fromPosition, IChangeSink sink, CancellationToken cancellationToken)
+    public Task<long?> EstimateRowCountAsync(TableSchema table, CancellationToken cancellationToken) => inner.EstimateRowCountAsync(table, cancellationToken);
+
+    public async Task<string?> CaptureChangesAsync(IReadOnlyList<CaptureTable> tables, IChangeSink sink, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tables);
         meter.Run.SourceCall();
@@ -100,11 +104,11 @@ internal sealed class MeteredSourceConnector(ISourceConnector inner, RunMeter me
         var start = meter.Time.GetUtcNow();
         try
         {
-            return await inner.CaptureChangesAsync(tables, fromPosition, counting, cancellationToken);
+            return await inner.CaptureChangesAsync(tables, counting, cancellationToken);
         }
         finally
         {
-            ShareCaptureTime(tables, counting, start, (meter.Time.GetUtcNow() - start).TotalSeconds);
+            ShareCaptureTime(tables.Select(t => t.Schema).ToList(), counting, start, (meter.Time.GetUtcNow() - start).TotalSeconds);
         }
     }
 

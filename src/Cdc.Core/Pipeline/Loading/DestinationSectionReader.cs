@@ -19,6 +19,7 @@ internal static class DestinationSectionReader
         var schema = map.String("schema");
         var scdType = map.Int("scd_type", 1, 2, ScdTypeRange);
         var softDeletes = map.Bool("soft_deletes");
+        var authentication = SqlServerSettings.ReadAuthentication(map, kind == DestinationKind.SqlServer, out var clientId);
 
         if (schema is not null && kind == DestinationKind.Postgres && Encoding.UTF8.GetByteCount(schema) > PipelineNames.MaxPostgresIdentifierBytes)
         {
@@ -38,6 +39,8 @@ internal static class DestinationSectionReader
             Schema = schema ?? defaults.Schema,
             ScdType = scdType ?? defaults.ScdType,
             SoftDeletes = softDeletes ?? defaults.SoftDeletes,
+            Authentication = authentication,
+            ManagedIdentityClientId = clientId,
         };
     }
 }

@@ -7,7 +7,8 @@ namespace Cdc.Core.Pipeline.Loading;
 /// same destination table).</summary>
 internal static class ObjectsSectionReader
 {
-    public static IReadOnlyList<ObjectDefinition>? Read(YamlMap root, DestinationFacts destination)
+    /// <param name="sourceKind">Null when the source section has errors; engine-specific keys are then not checked.</param>
+    public static IReadOnlyList<ObjectDefinition>? Read(YamlMap root, DestinationFacts destination, SourceKind? sourceKind)
     {
         var sequence = root.Sequence("objects", required: true);
         if (sequence is null) return null;
@@ -29,14 +30,14 @@ internal static class ObjectsSectionReader
             }
 
             var map = new YamlMap(mapping, path, mapping.Start, PipelineKeys.Object, root.Errors);
-            if (ReadEntry(map, destination) is { } definition) entries.Add(new Entry(definition, map));
+            if (ReadEntry(map, destination, sourceKind) is { } definition) entries.Add(new Entry(definition, map));
         }
 
         CheckDestinationsAreDistinct(entries, destination);
         return [.. entries.Select(e => e.Definition)];
     }
 
-    private static ObjectDefinition? ReadEntry(YamlMap map, DestinationFacts destination)
+    private static ObjectDefinition? ReadEntry(YamlMap map, DestinationFacts destination, SourceKind? sourceKind)
     {
         var schema = map.String("schema", required: true, "the source schema name");
         var table = map.String("table");
@@ -45,7 +46,13 @@ internal static class ObjectsSectionReader
         var scdType = map.Int("scd_type", 1, 2, DestinationSectionReader.ScdTypeRange);
         var destinationTable = map.String("destination_table");
         var softDeletes = map.Bool("soft_deletes");
+        var captureMode = map.Enum("capture_mode", PipelineKeys.CaptureModes);
         var wholeSchema = !map.Has("table");
+
+        if (sourceKind == SourceKind.Postgres && map.Has("capture_mode"))
+        {
+            map.KeyError("capture_mode", "applies only to sqlserver sources; PostgreSQL always uses logical replication");
+        }
 
         if (!wholeSchema && map.Has("exclude"))
         {
@@ -85,6 +92,7 @@ internal static class ObjectsSectionReader
             ScdType = scdType,
             DestinationTable = destinationTable,
             SoftDeletes = softDeletes,
+            CaptureMode = captureMode,
         };
     }
 

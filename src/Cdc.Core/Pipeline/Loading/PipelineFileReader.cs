@@ -18,7 +18,7 @@ internal static class PipelineFileReader
         var name = ReadName(root);
         var source = SourceSectionReader.Read(root, name, environment);
         var destination = DestinationSectionReader.Read(root, environment, out var destinationFacts);
-        var objects = ObjectsSectionReader.Read(root, destinationFacts);
+        var objects = ObjectsSectionReader.Read(root, destinationFacts, source?.Kind);
         var staging = StagingSectionReader.Read(root, name, environment);
         var schedule = ReadSchedule(root);
         var tags = ReadTags(root);

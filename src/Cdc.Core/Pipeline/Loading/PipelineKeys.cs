@@ -17,6 +17,8 @@ internal static class PipelineKeys
     public static readonly IReadOnlyDictionary<string, SourceKind> SourceKinds = WordsFor<SourceKind, SourceKindName>();
     public static readonly IReadOnlyDictionary<string, DestinationKind> DestinationKinds = WordsFor<DestinationKind, DestinationKindName>();
     public static readonly IReadOnlyDictionary<string, CaptureMode> CaptureModes = WordsFor<CaptureMode, CaptureModeName>();
+    public static readonly IReadOnlyDictionary<string, RetentionGapPolicy> RetentionGapPolicies = WordsFor<RetentionGapPolicy, RetentionGapPolicyName>();
+    public static readonly IReadOnlyDictionary<string, SqlServerAuthentication> Authentications = WordsFor<SqlServerAuthentication, SqlServerAuthenticationName>();
     public static readonly IReadOnlyDictionary<string, BudgetPeriodName> BudgetPeriods = WordsFor<BudgetPeriodName, BudgetPeriodName>();
 
     // Each definition enum value is spelled the way the schema model's namesake serializes (SqlServer -> "sqlserver").

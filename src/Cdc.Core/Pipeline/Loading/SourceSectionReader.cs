@@ -15,10 +15,18 @@ internal static class SourceSectionReader
         var captureMode = map.Enum("capture_mode", PipelineKeys.CaptureModes);
         var slot = map.String("slot");
         var publication = map.String("publication");
+        var onRetentionGap = map.Enum("on_retention_gap", PipelineKeys.RetentionGapPolicies);
+        var authentication = SqlServerSettings.ReadAuthentication(map, kind == SourceKind.SqlServer, out var clientId);
+        var manageInstances = map.Bool("manage_capture_instances");
 
         if (kind == SourceKind.Postgres && map.Has("capture_mode"))
         {
             map.KeyError("capture_mode", "applies only to sqlserver sources; PostgreSQL always uses logical replication");
+        }
+
+        if (kind == SourceKind.Postgres && map.Has("manage_capture_instances"))
+        {
+            map.KeyError("manage_capture_instances", "applies only to sqlserver sources with CDC");
         }
 
         if (kind == SourceKind.SqlServer)
@@ -58,6 +66,10 @@ internal static class SourceSectionReader
             CaptureMode = captureMode ?? CaptureMode.Auto,
             Slot = slot,
             Publication = publication,
+            OnRetentionGap = onRetentionGap ?? RetentionGapPolicy.Resnapshot,
+            Authentication = authentication,
+            ManagedIdentityClientId = clientId,
+            ManageCaptureInstances = manageInstances ?? false,
         };
     }
 }

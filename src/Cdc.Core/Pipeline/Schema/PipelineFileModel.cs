@@ -49,9 +49,24 @@ public sealed record SourceSection
     [Description("Connection string. ${env:NAME} is replaced by environment variable NAME, also inside a longer string; $${ is a literal ${.")]
     public required string Connection { get; init; }
 
-    [Description("SQL Server only: how changes are captured. auto uses whichever of change tracking and CDC the database has enabled.")]
+    [Description("SQL Server only: how changes are captured unless an object says otherwise. auto uses change tracking for a table with a primary key and CDC for one without (or when change tracking is not enabled on it).")]
     [DefaultValue("auto")]
     public CaptureModeName? CaptureMode { get; init; }
+
+    [Description("What happens when a table's changes are no longer available from its saved position (a dropped replication slot, a position older than the change retention): resnapshot snapshots the table again, fail fails it until a full refresh is asked for. Either way the gap is reported; it is never skipped silently.")]
+    [DefaultValue("resnapshot")]
+    public RetentionGapPolicyName? OnRetentionGap { get; init; }
+
+    [Description("SQL Server only: connection_string uses what the connection string says (SQL authentication); azure_ad gets an Azure AD token (managed identity in Azure).")]
+    [DefaultValue("connection_string")]
+    public SqlServerAuthenticationName? Authentication { get; init; }
+
+    [Description("SQL Server with authentication azure_ad: client id of the user-assigned managed identity to use.")]
+    public string? ManagedIdentityClientId { get; init; }
+
+    [Description("SQL Server CDC only: when a table's columns no longer match its capture instance, create a new capture instance, switch to it at its start LSN, and drop the old one once it is read to the end. Needs db_owner.")]
+    [DefaultValue(false)]
+    public bool? ManageCaptureInstances { get; init; }
 
     [Description("PostgreSQL only: logical replication slot name. Defaults to ingest_<name> with '-' as '_'.")]
     [RegularExpression(PipelineNames.SlotPattern)]
@@ -86,6 +101,9 @@ public sealed record ObjectEntry
 
     [Description("SCD type 1 only: mark deleted rows instead of removing them. Defaults to destination.soft_deletes.")]
     public bool? SoftDeletes { get; init; }
+
+    [Description("SQL Server only: how this entry's tables are captured. Defaults to source.capture_mode.")]
+    public CaptureModeName? CaptureMode { get; init; }
 }
 
 public sealed record StagingSection
@@ -121,6 +139,13 @@ public sealed record DestinationSection
     [Description("Default for SCD type 1 objects: mark deleted rows instead of removing them.")]
     [DefaultValue(false)]
     public bool? SoftDeletes { get; init; }
+
+    [Description("SQL Server only: connection_string or azure_ad, as for the source.")]
+    [DefaultValue("connection_string")]
+    public SqlServerAuthenticationName? Authentication { get; init; }
+
+    [Description("SQL Server with authentication azure_ad: client id of the user-assigned managed identity to use.")]
+    public string? ManagedIdentityClientId { get; init; }
 }
 
 public sealed record BudgetSection
@@ -185,6 +210,18 @@ public enum BudgetPeriodName
 {
     Day,
     Month,
+}
+
+public enum RetentionGapPolicyName
+{
+    Resnapshot,
+    Fail,
+}
+
+public enum SqlServerAuthenticationName
+{
+    ConnectionString,
+    AzureAd,
 }
 
 public enum CaptureModeName

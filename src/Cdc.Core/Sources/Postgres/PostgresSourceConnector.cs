@@ -55,22 +55,29 @@ public sealed class PostgresSourceConnector : ISourceConnector
         return tables.Select(t => t.Schema).ToList();
     }
 
-    public async Task<bool> PrepareAsync(IReadOnlyList<TableSchema> tables, CancellationToken cancellationToken)
+    /// <summary>Acknowledging advances the slot, which releases changes for every table at once.</summary>
+    public bool ReleasesChanges => true;
+
+    public async Task<IReadOnlyDictionary<TableId, string>> PrepareAsync(IReadOnlyList<CaptureTable> tables, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tables);
+        var schemas = tables.Select(t => t.Schema).ToList();
         await _setup.CheckPrerequisitesAsync(cancellationToken);
         // The publication must exist before the slot: pgoutput looks it up as of each change it decodes.
-        await _setup.EnsurePublicationAsync(tables, cancellationToken);
+        await _setup.EnsurePublicationAsync(schemas, cancellationToken);
         await _exportGate.WaitAsync(cancellationToken);
         try
         {
-            var created = await _setup.EnsureSlotAsync(tables.Select(t => t.Table), cancellationToken);
+            var created = await _setup.EnsureSlotAsync(schemas.Select(t => t.Table), cancellationToken);
             if (created is not null)
             {
                 if (_export is not null) await _export.DisposeAsync();
                 _export = created;
             }
-            return created is not null;
+            // A slot created anew starts at the present: what tables captured before it missed is gone.
+            return created is null
+                ? new Dictionary<TableId, string>()
+                : tables.Where(t => t.After is not null).ToDictionary(t => t.Schema.Table, _ => $"the replication slot {_slot} was missing and was created anew, so changes since the last run are gone");
         }
         finally
         {
@@ -143,6 +150,20 @@ public sealed class PostgresSourceConnector : ISourceConnector
         }
     }
 
+    public Task<long?> EstimateRowCountAsync(TableSchema table, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        return PgRowEstimate.ReadAsync(_dataSource, table.Table, cancellationToken);
+    }
+
+    /// <summary>Reads from the slot's confirmed position; the gateway's sink skips what each table already staged.</summary>
+    public Task<string?> CaptureChangesAsync(IReadOnlyList<CaptureTable> tables, IChangeSink sink, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        return CaptureChangesAsync(tables.Select(t => t.Schema).ToList(), null, sink, cancellationToken);
+    }
+
+    /// <summary>Reads changes from <paramref name="fromPosition"/> (the slot's confirmed position when null or older).</summary>
     public async Task<string?> CaptureChangesAsync(IReadOnlyList<TableSchema> tables, string? fromPosition, IChangeSink sink, CancellationToken cancellationToken)
     {
         // Capture comes after the snapshots; the exported snapshot's connection must not outlive them.

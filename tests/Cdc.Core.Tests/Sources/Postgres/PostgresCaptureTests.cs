@@ -11,7 +11,7 @@ public sealed class PostgresCaptureTests(PostgresFixture fixture)
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(1);
 
-    private static async Task<(RecordingSink Sink, string? Position)> CaptureAsync(ISourceConnector connector, IReadOnlyList<TableSchema> tables, string? from = null)
+    private static async Task<(RecordingSink Sink, string? Position)> CaptureAsync(Cdc.Core.Sources.Postgres.PostgresSourceConnector connector, IReadOnlyList<TableSchema> tables, string? from = null)
     {
         using var limit = new CancellationTokenSource(Limit);
         var sink = new RecordingSink();
