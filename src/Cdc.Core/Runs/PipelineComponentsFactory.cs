@@ -37,6 +37,10 @@ public static class PipelineComponentsFactory
             pipeline.Source.Slot ?? PipelineNames.DefaultSlotName(pipeline.Name),
             pipeline.Source.Publication ?? pipeline.Source.Slot ?? PipelineNames.DefaultSlotName(pipeline.Name),
             loggers.CreateLogger<PostgresSourceConnector>()),
+        SourceKind.SqlServer => new Sources.SqlServer.SqlServerSourceConnector(
+            new SqlServer.SqlConnectionFactory(pipeline.Source.Connection, pipeline.Source.Authentication, readOnlyIntent: true, pipeline.Source.ManagedIdentityClientId),
+            new Sources.SqlServer.SqlServerSourceOptions(pipeline.Source.CaptureMode, pipeline.Source.ManageCaptureInstances),
+            loggers.CreateLogger<Sources.SqlServer.SqlServerSourceConnector>()),
         _ => throw new NotSupportedException($"{pipeline.SourceFile ?? pipeline.Name}: source.kind '{pipeline.Source.Kind}' has no connector in this build yet."),
     };
 

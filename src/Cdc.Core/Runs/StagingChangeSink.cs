@@ -60,6 +60,26 @@ internal sealed class StagingChangeSink(
         _transactionPosition = null;
     }
 
+    /// <summary>
+    /// Moves an idle table's position up to what the source has read, so it does not fall behind the source's change
+    /// retention between changes. With a batch open, the batch ends there; otherwise only the checkpoint moves (commit
+    /// records stay the authority: a checkpoint lost to a crash falls back to the last batch, and re-reading from there
+    /// is harmless).
+    /// </summary>
+    public async ValueTask AdvanceAsync(TableId table, string position, CancellationToken cancellationToken)
+    {
+        if (!checkpoints.TryGetValue(table, out var checkpoint)) return;
+        if (_open.TryGetValue(table, out var batch))
+        {
+            if (!batch.TouchedInTransaction && (batch.LastPosition is null || comparePositions(position, batch.LastPosition) > 0)) batch.LastPosition = position;
+            return;
+        }
+        var state = checkpoint.State;
+        var covered = state.Position ?? state.SnapshotStartPosition;
+        if (covered is not null && comparePositions(position, covered) <= 0) return;
+        await checkpoint.SaveAsync(state with { Position = position }, cancellationToken);
+    }
+
     /// <summary>Where the source must not be acknowledged past, per table whose open transaction was cut off.</summary>
     public Dictionary<TableId, string?> CutOff { get; } = [];
 

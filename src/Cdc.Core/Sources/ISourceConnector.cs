@@ -78,6 +78,13 @@ public interface IChangeSink
 
     /// <summary>All rows of the transaction at <paramref name="position"/> (its commit position) have been handed over.</summary>
     ValueTask CommitAsync(string position, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every change of <paramref name="table"/> up to <paramref name="position"/> has been handed over (there may have
+    /// been none). Sources with per-table positions call it after each table's read, so an idle table's position
+    /// keeps up with the source and does not fall behind its change retention. Called between transactions only.
+    /// </summary>
+    ValueTask AdvanceAsync(TableId table, string position, CancellationToken cancellationToken);
 }
 
 /// <summary>A table to capture and where its changes resume.</summary>

@@ -39,6 +39,8 @@ public sealed class FaultySourceConnector(ISourceConnector inner, FaultPlan plan
 
         public ValueTask ChangeAsync(TableSchema schema, ChangeRow row, CancellationToken cancellationToken) => inner.ChangeAsync(schema, row, cancellationToken);
 
+        public ValueTask AdvanceAsync(TableId table, string position, CancellationToken cancellationToken) => inner.AdvanceAsync(table, position, cancellationToken);
+
         public async ValueTask CommitAsync(string position, CancellationToken cancellationToken)
         {
             plan.Point($"captured transaction {position}");

@@ -52,6 +52,9 @@ public sealed class FakeSource(TableSchema table) : ISourceConnector
 
     private void Commit(ChangeRow row) => _log.Add((++_position, [row]));
 
+    /// <summary>Moves the source's position on without changing this table, as other tables' transactions do.</summary>
+    public void AdvanceHead(int transactions) => _position += transactions;
+
     public Task<IReadOnlyList<TableSchema>> DiscoverAsync(IReadOnlyList<TableSelection> selection, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<TableSchema>>([Table]);
 
@@ -82,7 +85,7 @@ public sealed class FakeSource(TableSchema table) : ISourceConnector
     public Task<string> BeginSnapshotAsync(TableSchema table, bool resuming, CancellationToken cancellationToken)
     {
         SnapshotsBegun++;
-        return Task.FromResult(Acknowledged.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return Task.FromResult((ReleasesChanges ? Acknowledged : _position).ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     public async IAsyncEnumerable<object?[]> ReadSnapshotChunkAsync(TableSchema table, object?[]? afterKey, int maxRows, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -103,9 +106,12 @@ public sealed class FakeSource(TableSchema table) : ISourceConnector
 
     public async Task<string?> CaptureChangesAsync(IReadOnlyList<CaptureTable> tables, IChangeSink sink, CancellationToken cancellationToken)
     {
-        CapturedFrom.AddRange(tables.Where(t => t.Schema.Table == Table.Table).Select(t => t.After));
-        var reached = Acknowledged;
-        var unread = _log.Where(t => t.Position > Acknowledged).ToList();
+        var mine = tables.Where(t => t.Schema.Table == Table.Table).ToList();
+        CapturedFrom.AddRange(mine.Select(t => t.After));
+        // A slot-like source reads from what was acknowledged; a per-table source from the table's own position.
+        var from = ReleasesChanges || mine is not [{ After: { } after }] ? Acknowledged : int.Parse(after, System.Globalization.CultureInfo.InvariantCulture);
+        var reached = from;
+        var unread = _log.Where(t => t.Position > from).ToList();
         foreach (var (position, rows) in unread)
         {
             var text = position.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -118,6 +124,11 @@ public sealed class FakeSource(TableSchema table) : ISourceConnector
             }
             await sink.CommitAsync(text, cancellationToken);
             reached = position;
+        }
+        if (!ReleasesChanges && mine.Count > 0 && reached == (unread.Count == 0 ? from : unread[^1].Position))
+        {
+            reached = Math.Max(reached, _position);
+            await sink.AdvanceAsync(Table.Table, reached.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
         }
         return reached.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }

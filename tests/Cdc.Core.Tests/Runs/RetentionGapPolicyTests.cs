@@ -104,6 +104,42 @@ public sealed class RetentionGapPolicyTests : IDisposable
         source.CapturedFrom.Should().Equal(snapshotStart, snapshotStart, staged);
     }
 
+    [Fact]
+    public async Task An_idle_table_of_a_per_table_source_keeps_up_with_the_source_without_staging_a_batch()
+    {
+        var source = new FakeSource(FakeSource.Schema()) { ReleasesChanges = false };
+        source.Seed(3);
+        await RunAsync(source, RetentionGapPolicy.Resnapshot);
+        var batches = (await _staging.ListCommitsAsync(source.Table.Table, 0, CancellationToken.None)).Count;
+        source.AdvanceHead(5);
+
+        await RunAsync(source, RetentionGapPolicy.Resnapshot);
+
+        var state = (await _states.ReadTableAsync(source.Table.Table, CancellationToken.None))!.Value;
+        int.Parse(state.Position!, System.Globalization.CultureInfo.InvariantCulture).Should().Be(int.Parse(state.SnapshotStartPosition!, System.Globalization.CultureInfo.InvariantCulture) + 5);
+        (await _staging.ListCommitsAsync(source.Table.Table, 0, CancellationToken.None)).Should().HaveCount(batches, "moving a position stages nothing");
+        await RunAsync(source, RetentionGapPolicy.Resnapshot);
+        source.CapturedFrom[^1].Should().Be(state.Position, "the next capture starts where the idle table was moved to");
+    }
+
+    [Fact]
+    public async Task A_batch_open_when_the_source_advances_the_table_ends_at_the_advanced_position()
+    {
+        var source = new FakeSource(FakeSource.Schema()) { ReleasesChanges = false };
+        source.Seed(3);
+        await RunAsync(source, RetentionGapPolicy.Resnapshot);
+        source.Upsert(4, "four");
+        source.AdvanceHead(2);
+
+        await RunAsync(source, RetentionGapPolicy.Resnapshot);
+
+        var batch = (await _staging.ListCommitsAsync(source.Table.Table, 0, CancellationToken.None)).Single(c => c.Kind == BatchKind.Changes);
+        batch.RowCount.Should().Be(1);
+        var head = (await _states.ReadTableAsync(source.Table.Table, CancellationToken.None))!.Value.Position;
+        batch.ToPosition.Should().Be(head, "the batch covers everything read up to the advance");
+        int.Parse(head!, System.Globalization.CultureInfo.InvariantCulture).Should().Be(int.Parse(batch.FromPosition ?? "0", System.Globalization.CultureInfo.InvariantCulture) + 3);
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     private sealed class ListProgress(List<RunEvent> events) : IProgress<RunEvent>

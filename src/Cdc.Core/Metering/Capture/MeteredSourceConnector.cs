@@ -163,5 +163,7 @@ internal sealed class MeteredSourceConnector(ISourceConnector inner, RunMeter me
         }
 
         public ValueTask CommitAsync(string position, CancellationToken cancellationToken) => inner.CommitAsync(position, cancellationToken);
+
+        public ValueTask AdvanceAsync(TableId table, string position, CancellationToken cancellationToken) => inner.AdvanceAsync(table, position, cancellationToken);
     }
 }

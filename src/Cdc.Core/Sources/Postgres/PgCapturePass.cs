@@ -91,6 +91,8 @@ internal sealed class PgCapturePass(PgChangeDecoder decoder, IChangeSink sink, N
 
         public ValueTask BeginTransactionAsync(string commitPosition, CancellationToken cancellationToken) => inner.BeginTransactionAsync(commitPosition, cancellationToken);
 
+        public ValueTask AdvanceAsync(TableId table, string position, CancellationToken cancellationToken) => inner.AdvanceAsync(table, position, cancellationToken);
+
         public async ValueTask ChangeAsync(TableSchema schema, ChangeRow row, CancellationToken cancellationToken)
         {
             if (!Announced)

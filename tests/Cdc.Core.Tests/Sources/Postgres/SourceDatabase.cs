@@ -109,6 +109,9 @@ internal sealed class RecordingSink : IChangeSink
         return ValueTask.CompletedTask;
     }
 
+    public ValueTask AdvanceAsync(TableId table, string position, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("A replication slot's position is source-wide; PostgreSQL never advances one table.");
+
     public ValueTask ChangeAsync(TableSchema schema, ChangeRow row, CancellationToken cancellationToken)
     {
         Changes.Add((schema, row));
