@@ -47,6 +47,9 @@ public static class PipelineComponentsFactory
     private static ITargetWriter CreateTarget(PipelineDefinition pipeline, ILoggerFactory loggers) => pipeline.Destination.Kind switch
     {
         DestinationKind.Postgres => new PostgresTargetWriter(pipeline.Destination.Connection, loggers.CreateLogger<PostgresTargetWriter>()),
+        DestinationKind.SqlServer => new Targets.SqlServer.SqlServerTargetWriter(
+            new SqlServer.SqlConnectionFactory(pipeline.Destination.Connection, pipeline.Destination.Authentication, readOnlyIntent: false, pipeline.Destination.ManagedIdentityClientId),
+            loggers.CreateLogger<Targets.SqlServer.SqlServerTargetWriter>()),
         _ => throw new NotSupportedException($"{pipeline.SourceFile ?? pipeline.Name}: destination.kind '{pipeline.Destination.Kind}' has no writer in this build yet."),
     };
 
