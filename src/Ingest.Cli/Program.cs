@@ -15,6 +15,7 @@ var root = new RootCommand("ingest: snapshot and change data capture from SQL Se
     verbose,
     ValidateCommand.Create(),
     RunCommand.Create(verbose),
+    WatchCommand.Create(verbose),
     StatusCommand.Create(verbose),
     UsageCommand.Create(verbose),
     ReportCommand.Create(verbose),

@@ -131,6 +131,11 @@ public sealed class GatewayStep(
         return results;
     }
 
+    /// <summary>Whether a table has a snapshot to take, restart or finish: never snapshotted, a full refresh asked for,
+    /// or an incomplete snapshot. <see cref="SnapshotAsync(string, TableSchema, IProgress{RunEvent}?, CancellationToken)"/>
+    /// does nothing for any other table.</summary>
+    public static bool NeedsSnapshot(TableGatewayState? state) => state is null || state.FullRefreshRequested || !state.SnapshotComplete;
+
     /// <summary>Where a table's changes resume: its last staged change, else its snapshot's start.</summary>
     private static string? ResumeAfter(TableGatewayState state) => state.Position ?? state.SnapshotStartPosition;
 
@@ -180,6 +185,7 @@ public sealed class GatewayStep(
         }
         else
         {
+            // Complete, and no refresh asked for (NeedsSnapshot is false).
             return GatewayTableResult.Empty;
         }
 

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Cdc.Core.Staging;
 using Cdc.Core.Targets;
 using Microsoft.Extensions.Logging;
@@ -7,14 +6,13 @@ namespace Cdc.Core.Runs;
 
 /// <summary>
 /// The ingest half of a run for one flow: applies every committed batch after the one the target last recorded, in
-/// sequence order. A snapshot is swapped in only with its final chunk; chunks of a snapshot generation that was
-/// abandoned for a newer one (a full refresh requested mid-snapshot) are skipped.
-/// Run beside the gateway (with <see cref="GatewaySignals"/>), a snapshot streams into its shadow table as chunks are
-/// committed, and change batches wait until the gateway has finished, so a run applies whole capture rounds.
+/// sequence order. A snapshot is swapped in only with its final chunk, so a snapshot whose final chunk is not staged
+/// yet waits for a later run; chunks of a snapshot generation that was abandoned for a newer one (a full refresh
+/// requested mid-snapshot) are skipped.
 /// </summary>
 public sealed class IngestStep(ITargetWriter target, IStagingArea staging, TimeProvider time, ILogger logger)
 {
-    public async Task<FlowRunResult> ApplyAsync(string runId, IngestFlow flow, IProgress<RunEvent>? progress, CancellationToken cancellationToken, GatewaySignals? gateway = null)
+    public async Task<FlowRunResult> ApplyAsync(string runId, IngestFlow flow, IProgress<RunEvent>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(flow);
         var applied = await target.GetAppliedStateAsync(flow, cancellationToken);
@@ -27,23 +25,16 @@ public sealed class IngestStep(ITargetWriter target, IStagingArea staging, TimeP
             throw new InvalidOperationException(
                 $"{flow}: the staging area ends at batch {last.Sequence}, but the target has applied batch {applied.Sequence}: the staging area was reset " +
                 $"or replaced. Nothing was applied. If that was intended, remove the target's record of pipeline '{flow.Pipeline}' for " +
-                $"{flow.TargetSchema}.{flow.TargetTable} (PostgreSQL: DELETE FROM _ingest.applied_batches WHERE pipeline = '{flow.Pipeline}' AND " +
-                $"target_schema = '{flow.TargetSchema}' AND target_table = '{flow.TargetTable}') and run again; the staged snapshot then replaces the table.");
+                $"{flow.TargetSchema}.{flow.TargetTable} (on PostgreSQL and SQL Server alike: DELETE FROM _ingest.applied_batches WHERE pipeline = {Literal(flow.Pipeline)} AND " +
+                $"target_schema = {Literal(flow.TargetSchema)} AND target_table = {Literal(flow.TargetTable)}) and run again; the staged snapshot then replaces the table.");
         }
-        while (true)
-        {
-            var next = gateway?.NextAsync();
-            var finished = gateway?.Finished ?? true;
-            var pending = await staging.ListCommitsAsync(flow.Source, position.Sequence, cancellationToken);
-            await ApplyPendingAsync(runId, flow, pending, finished, gateway, position, progress, cancellationToken);
-            if (finished || position.Waiting) break;
-            await next!.WaitAsync(cancellationToken);
-        }
+        var pending = await staging.ListCommitsAsync(flow.Source, position.Sequence, cancellationToken);
+        await ApplyPendingAsync(runId, flow, pending, position, progress, cancellationToken);
         return new FlowRunResult(flow, position.Batches, position.Applied, position.Sequence, null);
     }
 
     private async Task ApplyPendingAsync(
-        string runId, IngestFlow flow, IReadOnlyList<CommitRecord> pending, bool finished, GatewaySignals? gateway, FlowPosition position, IProgress<RunEvent>? progress, CancellationToken cancellationToken)
+        string runId, IngestFlow flow, IReadOnlyList<CommitRecord> pending, FlowPosition position, IProgress<RunEvent>? progress, CancellationToken cancellationToken)
     {
         var i = SupersededCount(flow, pending);
         while (i < pending.Count)
@@ -51,7 +42,6 @@ public sealed class IngestStep(ITargetWriter target, IStagingArea staging, TimeP
             var commit = pending[i];
             if (commit.Kind == BatchKind.Changes)
             {
-                if (!finished) return;
                 var result = await target.ApplyChangesAsync(flow, commit, staging.ReadRowsAsync(commit, cancellationToken), cancellationToken);
                 position.Advance(commit.Sequence, 1, result);
                 Report(runId, flow, commit, result, progress);
@@ -69,36 +59,17 @@ public sealed class IngestStep(ITargetWriter target, IStagingArea staging, TimeP
                 i = end;
                 continue;
             }
-            if (end == pending.Count && finished)
+            if (end == pending.Count)
             {
+                // The gateway resumes the snapshot next run; nothing after it can be applied before it.
                 RunLog.SnapshotPending(logger, flow, commit.SnapshotGeneration);
-                position.Waiting = true;
                 return;
             }
 
-            var chunks = new LoadedChunks();
-            try
-            {
-                var stream = end < pending.Count
-                    ? pending.Skip(i).Take(end - i + 1).ToAsyncEnumerable()
-                    : StreamChunksAsync(flow, commit.SnapshotGeneration, commit.Sequence - 1, gateway!, cancellationToken);
-                var loaded = await target.LoadSnapshotAsync(flow, chunks.Track(stream, cancellationToken), chunk => staging.ReadRowsAsync(chunk, cancellationToken), cancellationToken);
-                position.Advance(chunks.Last!.Sequence, chunks.Count, loaded);
-                Report(runId, flow, chunks.Last, loaded, progress);
-            }
-            catch (SnapshotNotCompleteException ex)
-            {
-                // Either a newer generation began, which the caller's next listing skips to, or the gateway stopped
-                // before the final chunk (it resumes next run).
-                if (!ex.NewerGenerationStaged && (gateway is null || gateway.Finished))
-                {
-                    RunLog.SnapshotPending(logger, flow, ex.Generation);
-                    position.Waiting = true;
-                }
-                return;
-            }
-            // The rest of what the streamed load saw is listed again by the caller.
-            if (end == pending.Count) return;
+            var chunks = pending.Skip(i).Take(end - i + 1).ToList();
+            var loaded = await target.LoadSnapshotAsync(flow, chunks.ToAsyncEnumerable(), chunk => staging.ReadRowsAsync(chunk, cancellationToken), cancellationToken);
+            position.Advance(chunks[^1].Sequence, chunks.Count, loaded);
+            Report(runId, flow, chunks[^1], loaded, progress);
             i = end + 1;
         }
     }
@@ -118,26 +89,8 @@ public sealed class IngestStep(ITargetWriter target, IStagingArea staging, TimeP
         return first;
     }
 
-    /// <summary>The chunks of one generation as the gateway commits them, ending with the final one.</summary>
-    private async IAsyncEnumerable<CommitRecord> StreamChunksAsync(
-        IngestFlow flow, int generation, long afterSequence, GatewaySignals gateway, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var last = afterSequence;
-        while (true)
-        {
-            var next = gateway.NextAsync();
-            var finished = gateway.Finished;
-            foreach (var commit in await staging.ListCommitsAsync(flow.Source, last, cancellationToken))
-            {
-                if (!IsChunkOf(commit, generation)) throw new SnapshotNotCompleteException(generation, newerGenerationStaged: true);
-                yield return commit;
-                last = commit.Sequence;
-                if (commit.SnapshotFinal) yield break;
-            }
-            if (finished) throw new SnapshotNotCompleteException(generation);
-            await next.WaitAsync(cancellationToken);
-        }
-    }
+    /// <summary>A Unicode string literal both PostgreSQL and T-SQL read, for the statement in a message.</summary>
+    private static string Literal(string value) => "N'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 
     private static bool IsChunkOf(CommitRecord commit, int generation) =>
         commit.Kind == BatchKind.SnapshotChunk && commit.SnapshotGeneration == generation;
@@ -154,9 +107,6 @@ public sealed class IngestStep(ITargetWriter target, IStagingArea staging, TimeP
         public long Batches { get; private set; }
         public ApplyResult Applied { get; private set; } = ApplyResult.Empty;
 
-        /// <summary>A snapshot waits for chunks a later run will stage: nothing more to do now.</summary>
-        public bool Waiting { get; set; }
-
         public void Advance(long sequence, long batches, ApplyResult result)
         {
             Sequence = sequence;
@@ -164,27 +114,10 @@ public sealed class IngestStep(ITargetWriter target, IStagingArea staging, TimeP
             Applied = Applied.Add(result);
         }
     }
-
-    /// <summary>Remembers what a load consumed, to know where it ended.</summary>
-    private sealed class LoadedChunks
-    {
-        public CommitRecord? Last { get; private set; }
-        public int Count { get; private set; }
-
-        public async IAsyncEnumerable<CommitRecord> Track(IAsyncEnumerable<CommitRecord> chunks, [EnumeratorCancellation] CancellationToken cancellationToken)
-        {
-            await foreach (var chunk in chunks.WithCancellation(cancellationToken))
-            {
-                Last = chunk;
-                Count++;
-                yield return chunk;
-            }
-        }
-    }
 }
 
-/// <summary>A snapshot's chunks ended before its final one: the gateway stopped (it resumes next run) or moved on to a
-/// newer generation. The load rolled back; nothing is wrong.</summary>
+/// <summary>A snapshot's chunks ended before its final one (the chunk stream gave up); the load rolls back and
+/// nothing is wrong. The ingest step hands a load only complete generations, so it no longer raises this itself.</summary>
 public sealed class SnapshotNotCompleteException(int generation, bool newerGenerationStaged = false)
     : Exception($"Snapshot generation {generation} is not complete yet.")
 {

@@ -20,6 +20,18 @@ public sealed class RunHistory(IStagingStore store)
         await store.WriteAsync($"runs/{result.RunId}.json", bytes, WriteCondition.None, cancellationToken);
     }
 
+    /// <summary>The finished run <paramref name="runId"/>, or null when the history has none by that id (or the id
+    /// could not be one: it names a single record, never a path). Reads that one record.</summary>
+    public async Task<RunResult?> GetAsync(string runId, CancellationToken cancellationToken)
+    {
+        if (!IsRecordName(runId)) return null;
+        var stored = await store.ReadAsync($"runs/{runId}.json", cancellationToken);
+        return stored is null ? null : JsonSerializer.Deserialize<RunResult>(stored.Content.Span, Json);
+    }
+
+    private static bool IsRecordName(string? runId) =>
+        !string.IsNullOrWhiteSpace(runId) && runId is not ("." or "..") && runId.IndexOfAny(['/', '\\', '\0']) < 0;
+
     /// <summary>The newest <paramref name="count"/> runs, newest first.</summary>
     public async Task<IReadOnlyList<RunResult>> RecentAsync(int count, CancellationToken cancellationToken)
     {

@@ -12,6 +12,18 @@ public interface IPipelineLease
 
     /// <summary>The current holder, or null when the lease is free or expired.</summary>
     Task<LeaseInfo?> GetHolderAsync(string pipeline, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Extends the lease <paramref name="runId"/> holds to <paramref name="duration"/> from now, from any process (the
+    /// steps of an orchestrated run run in several). A lease with more than two thirds of
+    /// <paramref name="duration"/> left is not rewritten: renewing that often would only add writes.
+    /// </summary>
+    /// <exception cref="LeaseLostException">Another run holds the lease, or it is gone.</exception>
+    Task<LeaseInfo> RenewAsync(string pipeline, string runId, TimeSpan duration, CancellationToken cancellationToken);
+
+    /// <summary>Releases the lease if <paramref name="runId"/> holds it, from any process.</summary>
+    /// <returns>False when the run does not hold it (released already, or taken over after it expired).</returns>
+    Task<bool> ReleaseAsync(string pipeline, string runId, CancellationToken cancellationToken);
 }
 
 public interface ILeaseHandle : IAsyncDisposable

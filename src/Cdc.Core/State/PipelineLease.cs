@@ -11,7 +11,8 @@ namespace Cdc.Core.State;
 /// The pipeline lease as a JSON record <c>leases/&lt;pipeline&gt;.json</c> in the staging store:
 /// <c>{pipeline, runId, holder, acquiredAt, expiresAt}</c>. It is taken create-only, or over an expired record with
 /// If-Match on the ETag that was read; renewed with If-Match; released by a delete with If-Match. Whoever loses one
-/// of those races sees a conflict, so at most one run holds a live lease at any time.
+/// of those races sees a conflict, so at most one run holds a live lease at any time. The steps of an orchestrated
+/// run renew and release it by run id from whichever process they run in.
 /// </summary>
 public sealed class PipelineLease : IPipelineLease
 {
@@ -90,6 +91,54 @@ public sealed class PipelineLease : IPipelineLease
         ArgumentException.ThrowIfNullOrWhiteSpace(pipeline);
         var current = await ReadAsync(LeasePath(pipeline), cancellationToken);
         return current?.Info is { } info && info.ExpiresAt > _time.GetUtcNow() ? info : null;
+    }
+
+    public async Task<LeaseInfo> RenewAsync(string pipeline, string runId, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(pipeline);
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        if (duration <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(duration), duration, "A lease must last a positive time.");
+        var path = LeasePath(pipeline);
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        {
+            var current = await ReadAsync(path, cancellationToken);
+            // Expired but not taken over is still this run's: nobody else can have written in between.
+            if (current?.Info is not { } held || held.RunId != runId) throw new LeaseLostException(pipeline, runId);
+            var now = _time.GetUtcNow();
+            if (held.ExpiresAt - now > duration * (2.0 / 3)) return held;
+            var renewed = held with { ExpiresAt = now + duration };
+            try
+            {
+                await _store.WriteAsync(path, Serialize(renewed), WriteCondition.IfMatch(current.ETag), cancellationToken);
+                StateLog.LeaseRenewed(_logger, runId, pipeline, renewed.ExpiresAt);
+                return renewed;
+            }
+            catch (StagingConflictException)
+            {
+                // Written between our read and our write: look again; it may have been taken over.
+            }
+        }
+        throw new LeaseLostException(pipeline, runId);
+    }
+
+    public async Task<bool> ReleaseAsync(string pipeline, string runId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(pipeline);
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        var path = LeasePath(pipeline);
+        var current = await ReadAsync(path, cancellationToken);
+        if (current?.Info is not { } held || held.RunId != runId) return false;
+        try
+        {
+            await _store.DeleteAsync(path, current.ETag, cancellationToken);
+            StateLog.LeaseReleased(_logger, runId, pipeline);
+            return true;
+        }
+        catch (StagingConflictException)
+        {
+            StateLog.LeaseReleaseLost(_logger, runId, pipeline);
+            return false;
+        }
     }
 
     private async Task<StoredLease?> ReadAsync(string path, CancellationToken cancellationToken)

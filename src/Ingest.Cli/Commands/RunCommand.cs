@@ -60,8 +60,12 @@ internal static class RunCommand
             }
             try
             {
-                var runner = MeteredPipelineRunner.ForPipeline(definition, metering, loggers,
-                    settings: new RunnerSettings { LeaseDuration = TimeSpan.FromSeconds(parse.GetValue(leaseSeconds)) });
+                // Steps are retried with backoff, as in the Functions app: a passing fault need not fail the run.
+                var runner = MeteredPipelineRunner.ForPipeline(definition, metering, loggers, settings: new RunnerSettings
+                {
+                    LeaseDuration = TimeSpan.FromSeconds(parse.GetValue(leaseSeconds)),
+                    Retry = Cdc.Core.Orchestration.PipelineOrchestration.Retry,
+                });
                 var request = new RunRequest(RunRequest.NewRunId(), RunTrigger.Manual, refresh);
                 var metered = await runner.RunAsync(definition, request, new ProgressPrinter(Console.Out), cancellationToken);
                 RunSummary.Print(metered.Run, Console.Out);

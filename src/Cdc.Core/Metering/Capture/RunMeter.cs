@@ -6,7 +6,7 @@ namespace Cdc.Core.Metering;
 internal readonly record struct StepKey(TableId? Table, UsageStep Step);
 
 /// <summary>Everything one run's metered components count, by table and step. The wrappers in this folder feed it;
-/// <see cref="UsageRecordBuilder"/> turns it into usage records when the run ends.</summary>
+/// <see cref="ActivityUsage"/> carries what it counted out of each activity; <see cref="RunUsageBuilder"/> turns the run's activities into usage records.</summary>
 internal sealed class RunMeter(TimeProvider time)
 {
     private readonly ConcurrentDictionary<StepKey, StepMeter> _steps = new();

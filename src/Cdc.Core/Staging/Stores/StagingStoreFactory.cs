@@ -45,6 +45,40 @@ public static class StagingStoreFactory
         };
     }
 
+    /// <summary>
+    /// The blob container and path prefix a pipeline's staging store writes under, as <see cref="Create"/> lays them
+    /// out (blob-arrival dispatch matches commit records by them); null for a local folder or an unusable location.
+    /// </summary>
+    public static (string Container, string Prefix)? BlobAreaOf(StagingDefinition staging, string pipelineName)
+    {
+        ArgumentNullException.ThrowIfNull(staging);
+        var location = staging.Location?.Trim() ?? string.Empty;
+        if (!StagingLocation.TryClassify(location, out var kind, out _)) return null;
+        var prefix = staging.Prefix is null ? StagingPath.EscapeSegment(pipelineName) : staging.Prefix.Trim().Trim('/');
+        return kind switch
+        {
+            StagingLocationKind.DevelopmentStorage or StagingLocationKind.ConnectionString => (staging.Container, prefix),
+            StagingLocationKind.ContainerUrl when UrlArea.Of(new Uri(location, UriKind.Absolute), prefix) is { } area => (area.Container, area.Prefix),
+            _ => null,
+        };
+    }
+
+    /// <summary>Where a container URL points: emulators (an IP address, localhost or a bare host name) put the account
+    /// before the container; path segments after the container are a folder the prefix goes under.</summary>
+    private sealed record UrlArea(bool PathStyle, string[] Segments, int ContainerAt, string Container, string Prefix)
+    {
+        public static UrlArea? Of(Uri uri, string prefix)
+        {
+            var segments = uri.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            var pathStyle = IPAddress.TryParse(uri.Host, out _) || !uri.Host.Contains('.', StringComparison.Ordinal);
+            var containerAt = pathStyle ? 1 : 0;
+            if (segments.Length <= containerAt) return null;
+            var folder = string.Join('/', segments.Skip(containerAt + 1).Select(Uri.UnescapeDataString));
+            var fullPrefix = folder.Length == 0 ? prefix : prefix.Length == 0 ? folder : folder + "/" + prefix;
+            return new UrlArea(pathStyle, segments, containerAt, Uri.UnescapeDataString(segments[containerAt]), fullPrefix);
+        }
+    }
+
     /// <summary><c>staging.prefix</c> as given (trimmed of '/'), or the pipeline name made into one path segment.</summary>
     private static string PipelinePrefix(string? configured, string pipelineName)
     {
@@ -79,13 +113,10 @@ public static class StagingStoreFactory
 
     private static IStagingStore FromContainerUrl(Uri uri, string prefix)
     {
-        var segments = uri.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        // Emulators (an IP address, localhost or a bare host name) put the account before the container.
         var pathStyle = IPAddress.TryParse(uri.Host, out _) || !uri.Host.Contains('.', StringComparison.Ordinal);
-        var containerAt = pathStyle ? 1 : 0;
-        if (segments.Length <= containerAt)
-            throw new ArgumentException($"staging.location names no container: use https://<account>.blob.core.windows.net/<container>{(pathStyle ? " or http://<host>:<port>/<account>/<container>" : "")}.");
-        ValidContainer(Uri.UnescapeDataString(segments[containerAt]), "The container in staging.location");
+        var (_, segments, containerAt, container, fullPrefix) = UrlArea.Of(uri, prefix)
+            ?? throw new ArgumentException($"staging.location names no container: use https://<account>.blob.core.windows.net/<container>{(pathStyle ? " or http://<host>:<port>/<account>/<container>" : "")}.");
+        ValidContainer(container, "The container in staging.location");
 
         var containerUri = new UriBuilder(uri) { Path = "/" + string.Join('/', segments.Take(containerAt + 1)), Fragment = string.Empty };
         var hasSas = uri.Query.Contains("sig=", StringComparison.OrdinalIgnoreCase);
@@ -108,8 +139,6 @@ public static class StagingStoreFactory
             throw new ArgumentException("staging.location is an http URL: Azure AD sign-in needs https (only the storage emulator's devstoreaccount1 may use http).");
         }
 
-        var folder = string.Join('/', segments.Skip(containerAt + 1).Select(Uri.UnescapeDataString));
-        var fullPrefix = folder.Length == 0 ? prefix : prefix.Length == 0 ? folder : folder + "/" + prefix;
         if (fullPrefix.Length > 0)
         {
             try
