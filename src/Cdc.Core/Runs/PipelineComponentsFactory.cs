@@ -40,7 +40,11 @@ public static class PipelineComponentsFactory
         SourceKind.SqlServer => new Sources.SqlServer.SqlServerSourceConnector(
             new SqlServer.SqlConnectionFactory(pipeline.Source.Connection, pipeline.Source.Authentication, readOnlyIntent: true, pipeline.Source.ManagedIdentityClientId),
             new Sources.SqlServer.SqlServerSourceOptions(pipeline.Source.CaptureMode, pipeline.Source.ManageCaptureInstances),
-            loggers.CreateLogger<Sources.SqlServer.SqlServerSourceConnector>()),
+            loggers.CreateLogger<Sources.SqlServer.SqlServerSourceConnector>(),
+            // Creating and dropping capture instances needs the primary, which read-only intent may route away from.
+            pipeline.Source.ManageCaptureInstances
+                ? Sources.SqlServer.SqlServerSourceConnector.CaptureInstanceConnections(pipeline.Source.Connection, pipeline.Source.Authentication, pipeline.Source.ManagedIdentityClientId)
+                : null),
         _ => throw new NotSupportedException($"{pipeline.SourceFile ?? pipeline.Name}: source.kind '{pipeline.Source.Kind}' has no connector in this build yet."),
     };
 

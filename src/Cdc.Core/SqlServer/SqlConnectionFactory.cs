@@ -68,7 +68,7 @@ public sealed class SqlConnectionFactory
 
     /// <summary>
     /// Encryption is on unless the connection string sets it: Microsoft.Data.SqlClient 2.x defaults to off. A
-    /// connection string that names no authentication keeps its own; one asking for a token must not carry a password.
+    /// connection string that names no authentication keeps its own; one asking for a token must carry no credentials of its own.
     /// </summary>
     internal static string Normalize(string connectionString, bool readOnlyIntent, SqlServerAuthentication authentication)
     {
@@ -84,8 +84,10 @@ public sealed class SqlConnectionFactory
         }
         if (!given.ContainsKey("Encrypt")) builder.Encrypt = true;
         if (readOnlyIntent) builder.ApplicationIntent = ApplicationIntent.ReadOnly;
-        if (authentication == SqlServerAuthentication.AzureAd && (builder.IntegratedSecurity || !string.IsNullOrEmpty(builder.Password)))
-            throw new ArgumentException("The SQL Server connection string carries a password or integrated security, but authentication is azure_ad; remove one of them.", nameof(connectionString));
+        // SqlClient refuses an access token beside a user id, a password, integrated security or an Authentication keyword.
+        if (authentication == SqlServerAuthentication.AzureAd
+            && (builder.IntegratedSecurity || !string.IsNullOrEmpty(builder.UserID) || !string.IsNullOrEmpty(builder.Password) || builder.Authentication != SqlAuthenticationMethod.NotSpecified))
+            throw new ArgumentException("The SQL Server connection string carries a user id, password, integrated security or Authentication keyword, but authentication is azure_ad; remove one of them.", nameof(connectionString));
         return builder.ConnectionString;
     }
 

@@ -12,7 +12,7 @@ namespace Cdc.Core.Sources.SqlServer;
 /// joined current rows all come from the same snapshot, so cleanup running meanwhile changes nothing this read sees.
 /// Tables are handed to the sink one after another, each in version order.
 /// </summary>
-internal sealed class ChangeTrackingCapture(SqlConnectionFactory connections, TimeProvider time, ILogger logger)
+internal sealed class ChangeTrackingCapture(ISourceSessions sessions, TimeProvider time, ILogger logger)
 {
     /// <summary>Errors meaning "permission denied" (229 object, 262 database, 297 action, 300 server or database state).</summary>
     private static readonly HashSet<int> PermissionErrors = [229, 262, 297, 300];
@@ -20,53 +20,52 @@ internal sealed class ChangeTrackingCapture(SqlConnectionFactory connections, Ti
     private bool? _commitTimes;
 
     /// <summary>The current version, read before a snapshot's first chunk: every change at or before it is committed and
-    /// visible to the chunks, which are read later.</summary>
+    /// visible to the chunks, which are read later (on a replica at least this far, <see cref="SqlServerSnapshotReader"/>).</summary>
     public Task<long> CurrentVersionAsync(CancellationToken cancellationToken) =>
-        connections.Retry.ExecuteAsync(async ct =>
+        sessions.Retry.ExecuteAsync(async ct =>
         {
-            await using var connection = await connections.OpenAsync(ct);
-            await using var command = new SqlCommand(ChangeTrackingQuery.CurrentVersion, connection);
-            return CurrentVersionOf(await command.ExecuteScalarAsync(ct), connections.Database);
+            await using var session = await sessions.OpenAsync(SqlServerSnapshotReader.CommandTimeoutSeconds, ct);
+            return CurrentVersionOf((await session.RowAsync(ChangeTrackingQuery.CurrentVersion, [], ct))?[0], sessions.Database);
         }, cancellationToken).AsTask();
 
     /// <summary>Each table's minimum valid version (NULL when it is not tracked).</summary>
     public Task<IReadOnlyDictionary<TableId, long?>> MinValidVersionsAsync(IReadOnlyCollection<TableId> tables, CancellationToken cancellationToken) =>
-        connections.Retry.ExecuteAsync(async ct =>
+        sessions.Retry.ExecuteAsync(async ct =>
         {
             var result = new Dictionary<TableId, long?>();
-            await using var connection = await connections.OpenAsync(ct);
-            foreach (var table in tables) result[table] = await MinValidVersionAsync(connection, null, table, ct);
+            await using var session = await sessions.OpenAsync(SqlServerSnapshotReader.CommandTimeoutSeconds, ct);
+            foreach (var table in tables) result[table] = await MinValidVersionAsync(session, table, ct);
             return (IReadOnlyDictionary<TableId, long?>)result;
         }, cancellationToken).AsTask();
 
     /// <returns>The highest version handed to the sink; null when there was no change. Each table's position is
-    /// advanced to the upper bound read (<see cref="IChangeSink.AdvanceAsync"/>).</returns>
+    /// advanced to the upper bound read (<see cref="IChangeSink.AdvanceAsync"/>), except a table whose position lies
+    /// beyond it: the replica read is behind the one an earlier read used, so the table is left for a later run (moving
+    /// its position back would make the next read hand over changes it already covers).</returns>
     public async Task<long?> CaptureAsync(IReadOnlyList<(TableSchema Schema, long After)> tables, IChangeSink sink, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tables);
         ArgumentNullException.ThrowIfNull(sink);
         if (tables.Count == 0) return null;
-        await using var connection = await connections.OpenAsync(cancellationToken);
-        var commitTimes = _commitTimes ??= await CanReadCommitTimesAsync(connection, cancellationToken);
-        await using var transaction = (SqlTransaction)await connection.BeginTransactionAsync(IsolationLevel.Snapshot, cancellationToken);
-        long to;
-        await using (var current = new SqlCommand(ChangeTrackingQuery.CurrentVersion, connection, transaction))
-            to = CurrentVersionOf(await current.ExecuteScalarAsync(cancellationToken), connections.Database);
+        await using var session = await sessions.OpenAsync(SqlServerSnapshotReader.CommandTimeoutSeconds, cancellationToken);
+        var commitTimes = _commitTimes ??= await CanReadCommitTimesAsync(session, cancellationToken);
+        await session.BeginSnapshotAsync(cancellationToken);
+        var to = CurrentVersionOf((await session.RowAsync(ChangeTrackingQuery.CurrentVersion, [], cancellationToken))?[0], sessions.Database);
         SqlServerSourceLog.ChangeTrackingCaptureStarted(logger, tables.Count, to);
 
         long? highest = null;
         foreach (var (schema, after) in tables)
         {
-            var minimum = await MinValidVersionAsync(connection, transaction, schema.Table, cancellationToken);
-            ChangeTrackingRetention.EnsureReadable(schema.Table, after, minimum, connections.Database);
-            await using var command = new SqlCommand(ChangeTrackingQuery.Changes(schema, commitTimes), connection, transaction)
+            if (after > to)
             {
-                CommandTimeout = SqlServerSnapshotReader.CommandTimeoutSeconds,
-            };
-            command.Parameters.Add(new SqlParameter("@after", SqlDbType.BigInt) { Value = after });
-            command.Parameters.Add(new SqlParameter("@to", SqlDbType.BigInt) { Value = to });
-            await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
-            var read = await ChangeTrackingReader.ReadAsync(reader, schema, commitTimes, time.GetUtcNow(), sink, cancellationToken);
+                SqlServerSourceLog.PositionBeyondCurrentVersion(logger, schema.Table, after, to);
+                continue;
+            }
+            var minimum = await MinValidVersionAsync(session, schema.Table, cancellationToken);
+            ChangeTrackingRetention.EnsureReadable(schema.Table, after, minimum, sessions.Database);
+            ChangeTrackingReadResult read;
+            await using (var reader = await session.ReaderAsync(ChangeTrackingQuery.Changes(schema, commitTimes), ChangesParameters(after, to), CommandBehavior.SequentialAccess, cancellationToken))
+                read = await ChangeTrackingReader.ReadAsync(reader, schema, commitTimes, time.GetUtcNow(), sink, cancellationToken);
             SqlServerSourceLog.ChangeTrackingTableRead(logger, schema.Table, read.Rows, read.Transactions, after);
             if (read.Vanished > 0) SqlServerSourceLog.VanishedRowsStagedAsDeletes(logger, schema.Table, read.Vanished);
             if (read.LastVersion is { } last && (highest is null || last > highest)) highest = last;
@@ -74,25 +73,29 @@ internal sealed class ChangeTrackingCapture(SqlConnectionFactory connections, Ti
             // an idle table must not fall behind the change retention.
             await sink.AdvanceAsync(schema.Table, SqlServerPositions.FromVersion(to), cancellationToken);
         }
-        await transaction.CommitAsync(cancellationToken);
+        await session.CommitAsync(cancellationToken);
         return highest;
     }
 
-    private static async Task<long?> MinValidVersionAsync(SqlConnection connection, SqlTransaction? transaction, TableId table, CancellationToken cancellationToken)
-    {
-        await using var command = new SqlCommand(ChangeTrackingQuery.MinValidVersion, connection, transaction);
-        command.Parameters.Add(new SqlParameter("@table", SqlDbType.NVarChar, 4000) { Value = SqlName.Qualified(table) });
-        return await command.ExecuteScalarAsync(cancellationToken) is long version ? version : null;
-    }
+    internal static IReadOnlyList<SqlParameter> ChangesParameters(long after, long to) =>
+    [
+        new SqlParameter("@after", SqlDbType.BigInt) { Value = after },
+        new SqlParameter("@to", SqlDbType.BigInt) { Value = to },
+    ];
+
+    internal static IReadOnlyList<SqlParameter> MinValidVersionParameters(TableId table) =>
+        [new SqlParameter("@table", SqlDbType.NVarChar, 4000) { Value = SqlName.Qualified(table) }];
+
+    private static async Task<long?> MinValidVersionAsync(ISourceSession session, TableId table, CancellationToken cancellationToken) =>
+        (await session.RowAsync(ChangeTrackingQuery.MinValidVersion, MinValidVersionParameters(table), cancellationToken))?[0] is long version ? version : null;
 
     /// <summary>Commit times come from sys.dm_tran_commit_table, which needs VIEW DATABASE STATE; without it changes
-    /// carry the time they were read.</summary>
-    private async Task<bool> CanReadCommitTimesAsync(SqlConnection connection, CancellationToken cancellationToken)
+    /// carry the time they were read. Probed before the transaction begins, so a refusal cannot end it.</summary>
+    private async Task<bool> CanReadCommitTimesAsync(ISourceSession session, CancellationToken cancellationToken)
     {
         try
         {
-            await using var probe = new SqlCommand(ChangeTrackingQuery.CommitTimeProbe, connection);
-            await probe.ExecuteScalarAsync(cancellationToken);
+            await session.RowAsync(ChangeTrackingQuery.CommitTimeProbe, [], cancellationToken);
             return true;
         }
         catch (SqlException ex) when (ex.Errors.Cast<SqlError>().Any(e => PermissionErrors.Contains(e.Number)))

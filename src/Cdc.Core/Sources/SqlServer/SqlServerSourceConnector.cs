@@ -28,25 +28,60 @@ public sealed class SqlServerSourceConnector : ISourceConnector
     private readonly ConcurrentDictionary<TableId, CdcTableInfo> _cdcTables = new();
     private readonly ConcurrentDictionary<TableId, HashSet<string>> _absent = new();
 
-    public SqlServerSourceConnector(SqlConnectionFactory connections, SqlServerSourceOptions options, ILogger logger)
-        : this(connections, options, logger, TimeProvider.System)
+    /// <param name="connections">The source's reads; <c>readOnlyIntent: true</c> lets them go to a readable secondary.</param>
+    /// <param name="captureInstanceConnections">Creating and dropping capture instances
+    /// (<see cref="SqlServerSourceOptions.ManageCaptureInstances"/>) only: the same database without read-only intent, so
+    /// those calls reach the primary (see <see cref="CaptureInstanceConnections"/>). Needed with that option unless
+    /// <paramref name="connections"/> has no read-only intent itself.</param>
+    public SqlServerSourceConnector(SqlConnectionFactory connections, SqlServerSourceOptions options, ILogger logger, SqlConnectionFactory? captureInstanceConnections = null)
+        : this(connections, options, logger, TimeProvider.System, captureInstanceConnections)
     {
     }
 
-    internal SqlServerSourceConnector(SqlConnectionFactory connections, SqlServerSourceOptions options, ILogger logger, TimeProvider time)
+    internal SqlServerSourceConnector(
+        SqlConnectionFactory connections, SqlServerSourceOptions options, ILogger logger, TimeProvider time, SqlConnectionFactory? captureInstanceConnections = null)
     {
         ArgumentNullException.ThrowIfNull(connections);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentNullException.ThrowIfNull(time);
+        captureInstanceConnections ??= connections;
+        if (options.ManageCaptureInstances && IsReadOnlyIntent(captureInstanceConnections))
+            throw new ArgumentException(
+                "manage_capture_instances creates and drops capture instances, which a readable secondary refuses, but the connection factory given for it asks for "
+                + "read-only intent; pass one without it (SqlServerSourceConnector.CaptureInstanceConnections).", nameof(captureInstanceConnections));
         _connections = connections;
         _options = options;
         _logger = logger;
+        var sessions = new SqlSourceSessions(connections);
         _discovery = new SqlServerTableDiscovery(connections, logger);
-        _snapshots = new SqlServerSnapshotReader(connections);
-        _changeTracking = new ChangeTrackingCapture(connections, time, logger);
-        _cdc = new CdcReader(connections, options.ManageCaptureInstances, logger);
+        _snapshots = new SqlServerSnapshotReader(sessions, time, logger);
+        _changeTracking = new ChangeTrackingCapture(sessions, time, logger);
+        _cdc = new CdcReader(connections, captureInstanceConnections, options.ManageCaptureInstances, time, logger);
     }
+
+    /// <summary>
+    /// The connections that create and drop capture instances for a source read through <paramref name="connectionString"/>:
+    /// the same string, authentication and managed identity, with read-write intent even when the string asks for
+    /// read-only, so that an availability group or read scale-out routes them to the primary.
+    /// </summary>
+    public static SqlConnectionFactory CaptureInstanceConnections(string connectionString, SqlServerAuthentication authentication, string? managedIdentityClientId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
+        string readWrite;
+        try
+        {
+            readWrite = new SqlConnectionStringBuilder(connectionString) { ApplicationIntent = ApplicationIntent.ReadWrite }.ConnectionString;
+        }
+        catch (ArgumentException)
+        {
+            readWrite = connectionString; // the factory reports what is wrong with it
+        }
+        return new SqlConnectionFactory(readWrite, authentication, readOnlyIntent: false, managedIdentityClientId);
+    }
+
+    /// <summary>What creates and drops capture instances (tests observe which connections it uses).</summary>
+    internal CdcReader ChangeData => _cdc;
 
     /// <summary>Positions are per table and changes expire by retention; nothing is released by acknowledging.</summary>
     public bool ReleasesChanges => false;
@@ -129,16 +164,28 @@ public sealed class SqlServerSourceConnector : ISourceConnector
     /// harmless: every change after the start is captured and applied over the snapshot, and the target applies full
     /// row images per key idempotently (an insert of a row that exists overwrites it, a delete of a missing row does
     /// nothing), so replaying a change a chunk already saw converges to the same row. What must never happen, a change
-    /// before the start missing from the chunks, cannot: it was committed before the start was read.
+    /// before the start missing from the chunks, cannot: it was committed before the start was read, and each chunk
+    /// first checks that its replica (read-only intent may route every connection elsewhere) has come at least as far
+    /// as the start, refusing to read on one that has not.
     /// </remarks>
     public async Task<string> BeginSnapshotAsync(TableSchema table, bool resuming, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(table);
         var known = await KnownAsync(table, cancellationToken);
-        var position = known.Mode == CaptureMode.ChangeTracking
-            ? SqlServerPositions.FromVersion(await _changeTracking.CurrentVersionAsync(cancellationToken))
-            : await _cdc.SnapshotPositionAsync(await CdcInfoAsync(table.Table, cancellationToken), cancellationToken);
-        // A resumed snapshot keeps the start its first chunk recorded; the position read here goes unused.
+        SnapshotStart start;
+        if (known.Mode == CaptureMode.ChangeTracking)
+        {
+            start = new SnapshotStart(SqlServerPositions.FromVersion(await _changeTracking.CurrentVersionAsync(cancellationToken)), null);
+        }
+        else
+        {
+            var info = await CdcInfoAsync(table.Table, cancellationToken);
+            start = new SnapshotStart(await _cdc.SnapshotPositionAsync(info, cancellationToken), info.InUse.Name);
+        }
+        // Every chunk read from now on must come from a replica at least this far. A resumed snapshot keeps the start
+        // its first chunk recorded, which the gateway holds; its chunks are held to the position read now.
+        _snapshots.Started(table.Table, start);
+        var position = start.Position;
         if (!resuming) SqlServerSourceLog.SnapshotStarted(_logger, table.Table, known.Mode == CaptureMode.ChangeTracking ? "change tracking" : "CDC", position);
         return position;
     }
@@ -211,6 +258,9 @@ public sealed class SqlServerSourceConnector : ISourceConnector
         return _cdcTables[table] = described.GetValueOrDefault(table)
             ?? throw new SourceException($"Table {table} is captured with CDC, but no capture instance of it was found.");
     }
+
+    private static bool IsReadOnlyIntent(SqlConnectionFactory connections) =>
+        new SqlConnectionStringBuilder(connections.ConnectionString).ApplicationIntent == ApplicationIntent.ReadOnly;
 
     private async Task<long?> EstimateAsync(TableId table, CancellationToken cancellationToken)
     {

@@ -18,6 +18,9 @@ internal static partial class SqlServerSourceLog
     [LoggerMessage(EventId = 1310, Level = LogLevel.Information, Message = "Snapshot of {Table} ({Mode}) starts at {Position}; changes after it are applied over the snapshot")]
     public static partial void SnapshotStarted(ILogger logger, TableId table, string mode, string position);
 
+    [LoggerMessage(EventId = 1311, Level = LogLevel.Warning, Message = "{Reason}; trying again on a new connection in {Delay}")]
+    public static partial void ReplicaBehind(ILogger logger, string reason, TimeSpan delay);
+
     [LoggerMessage(EventId = 1320, Level = LogLevel.Information, Message = "Capturing change tracking changes of {TableCount} tables up to version {To}")]
     public static partial void ChangeTrackingCaptureStarted(ILogger logger, int tableCount, long to);
 
@@ -29,6 +32,9 @@ internal static partial class SqlServerSourceLog
 
     [LoggerMessage(EventId = 1323, Level = LogLevel.Warning, Message = "Commit times of change tracking changes are not readable (sys.dm_tran_commit_table needs VIEW DATABASE STATE); changes carry the time they were read instead")]
     public static partial void CommitTimesUnavailable(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1324, Level = LogLevel.Warning, Message = "The position of {Table}, change tracking version {After}, lies beyond the current version {To} of the replica read: it is behind the one an earlier read used. Nothing is read for the table and its position stays")]
+    public static partial void PositionBeyondCurrentVersion(ILogger logger, TableId table, long after, long to);
 
     [LoggerMessage(EventId = 1330, Level = LogLevel.Debug, Message = "Row count of {Table} is not available from sys.partitions")]
     public static partial void RowEstimateUnavailable(ILogger logger, Exception exception, TableId table);

@@ -57,7 +57,7 @@ internal sealed class CdcChangeMapper(CdcProjection projection, CdcChangeLayout 
                     break;
                 case UpdateAfter:
                     var after = ReadValues(reader, imageOf: UpdateAfter);
-                    if (before is { } old && old.Seqval == seqval && !SameKey(old.Values, after))
+                    if (before is { } old && old.Seqval == seqval && !SameKey(CompleteKey(old.Values, after), after))
                     {
                         await sink.ChangeAsync(_schema, new ChangeRow(ChangeKind.Delete, old.Values, commitTime), cancellationToken);
                         await sink.ChangeAsync(_schema, new ChangeRow(ChangeKind.Insert, AsInsert(after), commitTime), cancellationToken);
@@ -107,6 +107,15 @@ internal sealed class CdcChangeMapper(CdcProjection projection, CdcChangeLayout 
         for (var i = 0; i < values.Length; i++)
             if (projection.Sources[i] is null) values[i] = null;
         return values;
+    }
+
+    /// <summary>CDC leaves a (max) column out of the before-image only when the update did not change it, so a key
+    /// column of that kind missing there holds the after-image's value.</summary>
+    private object?[] CompleteKey(object?[] before, object?[] after)
+    {
+        foreach (var ordinal in _schema.KeyOrdinals)
+            if (ReferenceEquals(before[ordinal], Unchanged.Value) && projection.Sources[ordinal] is { IsLob: true }) before[ordinal] = after[ordinal];
+        return before;
     }
 
     private bool SameKey(object?[] before, object?[] after)

@@ -1,5 +1,5 @@
+using System.Data;
 using Cdc.Core.Model;
-using Cdc.Core.SqlServer;
 using Microsoft.Data.SqlClient;
 using Microsoft.Extensions.Logging;
 
@@ -9,15 +9,26 @@ namespace Cdc.Core.Sources.SqlServer.Cdc;
 /// Carries out what <see cref="CdcCapturePlanner.Actions"/> decided about a table's capture instances. A failure is
 /// logged and capture goes on with the instances there are: the table's changes are still read, only its schema waits.
 /// </summary>
-internal sealed class CdcInstanceManager(SqlConnectionFactory connections, ILogger logger)
+/// <param name="reads">The source's sessions (read-only intent), for reading instance names.</param>
+/// <param name="ddl">Sessions on the primary, for <c>sys.sp_cdc_enable_table</c> and <c>sys.sp_cdc_disable_table</c>
+/// only: a readable secondary refuses them.</param>
+internal sealed class CdcInstanceManager(ISourceSessions reads, ISourceSessions ddl, ILogger logger)
 {
+    /// <summary>SqlClient's default: these are small catalog reads and procedure calls.</summary>
+    private const int CommandTimeoutSeconds = 30;
+
+    /// <summary>The sessions reading instance names go through.</summary>
+    internal ISourceSessions ReadSessions => reads;
+
+    /// <summary>The sessions creating and dropping instances go through.</summary>
+    internal ISourceSessions DdlSessions => ddl;
+
     /// <summary>Every capture instance name of the database, for naming a new one.</summary>
     public async Task<HashSet<string>> TakenNamesAsync(CancellationToken cancellationToken) =>
-        await connections.Retry.ExecuteAsync(async ct =>
+        await reads.Retry.ExecuteAsync(async ct =>
         {
-            await using var connection = await connections.OpenAsync(ct);
-            await using var command = new SqlCommand(CdcCatalog.InstanceNamesSql, connection);
-            await using var reader = await command.ExecuteReaderAsync(ct);
+            await using var session = await reads.OpenAsync(CommandTimeoutSeconds, ct);
+            await using var reader = await session.ReaderAsync(CdcCatalog.InstanceNamesSql, [], CommandBehavior.Default, ct);
             var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             while (await reader.ReadAsync(ct)) names.Add(reader.GetString(0));
             return names;
@@ -62,9 +73,7 @@ internal sealed class CdcInstanceManager(SqlConnectionFactory connections, ILogg
     /// <summary>Not retried: a repeat after a lost reply would fail on the instance the first attempt created or dropped.</summary>
     private async Task ExecuteAsync(string sql, IReadOnlyList<SqlParameter> parameters, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken);
-        await using var command = new SqlCommand(sql, connection);
-        foreach (var parameter in parameters) command.Parameters.Add(parameter);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var session = await ddl.OpenAsync(CommandTimeoutSeconds, cancellationToken);
+        await session.ExecuteAsync(sql, parameters, cancellationToken);
     }
 }

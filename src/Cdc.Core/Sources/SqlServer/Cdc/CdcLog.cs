@@ -36,6 +36,12 @@ internal static partial class CdcLog
     [LoggerMessage(EventId = 1414, Level = LogLevel.Warning, Message = "CDC has not captured anything yet in database {Database} (sys.fn_cdc_get_max_lsn() is empty); is the capture job running?")]
     public static partial void NothingCapturedYet(ILogger logger, string database);
 
+    [LoggerMessage(EventId = 1415, Level = LogLevel.Warning, Message = "The position of {Table}, {Position}, lies beyond the end CDC has captured, {End}: the replica read is behind an earlier one, or CDC has not yet passed the start of a new capture instance. Nothing is read for it and its position stays")]
+    public static partial void PositionBeyondEnd(ILogger logger, TableId table, SqlLsn position, SqlLsn end);
+
+    [LoggerMessage(EventId = 1416, Level = LogLevel.Warning, Message = "{Reason}; trying again on a new connection in {Delay}")]
+    public static partial void ReplicaBehind(ILogger logger, string reason, TimeSpan delay);
+
     [LoggerMessage(EventId = 1420, Level = LogLevel.Information, Message = "Created capture instance {Instance} of {Table} over its current columns, replacing {Old} once it is read to its end")]
     public static partial void InstanceCreated(ILogger logger, TableId table, string instance, string old);
 

@@ -1,3 +1,4 @@
+using System.Data;
 using Cdc.Core.Model;
 using Cdc.Core.SqlServer;
 using Microsoft.Data.SqlClient;
@@ -10,12 +11,23 @@ namespace Cdc.Core.Sources.SqlServer.Cdc;
 /// they are staged with, checks retention, and hands changes after each table's position to a sink, switching capture
 /// instances at their start LSN and, when allowed, creating and dropping them as the tables' columns change.
 /// </summary>
-internal sealed class CdcReader(SqlConnectionFactory connections, bool manageCaptureInstances, ILogger logger)
+/// <param name="sessions">The source's reads (read-only intent allowed).</param>
+internal sealed class CdcReader(ISourceSessions sessions, CdcInstanceManager instances, bool manageCaptureInstances, TimeProvider time, ILogger logger)
 {
     /// <summary>SQL Server's error for a query range outside an instance's change data.</summary>
     private const int RangeOutsideTimeline = 313;
 
-    private readonly CdcInstanceManager _instances = new(connections, logger);
+    /// <param name="captureInstanceConnections">For creating and dropping capture instances only: a connection to the
+    /// primary (no read-only intent), which <paramref name="connections"/> may not reach.</param>
+    public CdcReader(SqlConnectionFactory connections, SqlConnectionFactory captureInstanceConnections, bool manageCaptureInstances, TimeProvider time, ILogger logger)
+        : this(new SqlSourceSessions(connections),
+            new CdcInstanceManager(new SqlSourceSessions(connections), new SqlSourceSessions(captureInstanceConnections), logger),
+            manageCaptureInstances, time, logger)
+    {
+    }
+
+    /// <summary>What creates and drops capture instances.</summary>
+    internal CdcInstanceManager Instances => instances;
 
     /// <summary>Per read of the change stream and per catalog query.</summary>
     internal int CommandTimeoutSeconds { get; init; } = 300;
@@ -23,18 +35,16 @@ internal sealed class CdcReader(SqlConnectionFactory connections, bool manageCap
     public async Task<IReadOnlyDictionary<TableId, CdcTableInfo>> DescribeAsync(IReadOnlyCollection<TableId> tables, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tables);
-        var all = await connections.Retry.ExecuteAsync(async ct =>
+        var all = await sessions.Retry.ExecuteAsync(async ct =>
         {
-            await using var connection = await connections.OpenAsync(ct);
-            await using (var check = Command(connection, CdcCatalog.DatabaseEnabledSql))
-                if (await check.ExecuteScalarAsync(ct) is not 1) return null;
-            await using var command = Command(connection, CdcCatalog.DescribeSql);
-            await using var reader = await command.ExecuteReaderAsync(ct);
+            await using var session = await sessions.OpenAsync(CommandTimeoutSeconds, ct);
+            if ((await session.RowAsync(CdcCatalog.DatabaseEnabledSql, [], ct))?[0] is not 1) return null;
+            await using var reader = await session.ReaderAsync(CdcCatalog.DescribeSql, [], CommandBehavior.Default, ct);
             return await CdcCatalog.ReadAsync(reader, ct);
         }, cancellationToken);
         if (all is null)
         {
-            CdcLog.DatabaseNotEnabled(logger, connections.Database);
+            CdcLog.DatabaseNotEnabled(logger, sessions.Database);
             return new Dictionary<TableId, CdcTableInfo>();
         }
 
@@ -48,35 +58,29 @@ internal sealed class CdcReader(SqlConnectionFactory connections, bool manageCap
     /// <summary>The schema <paramref name="discovered"/> is snapshotted and captured with; see <see cref="CdcSchema"/>.</summary>
     public TableSchema SchemaFor(TableSchema discovered, CdcTableInfo info) => CdcSchema.For(discovered, info);
 
-    /// <summary>The end of what CDC has captured in the database, as a position: where a snapshot taken now starts.</summary>
-    public async Task<string> MaxPositionAsync(CancellationToken cancellationToken)
-    {
-        var (end, _) = await ReadEndAsync(cancellationToken);
-        return end is { IsZero: false } lsn
-            ? lsn.ToString()
-            : throw new SourceException(
-                $"CDC has not captured anything yet in database {connections.Database}: sys.fn_cdc_get_max_lsn() returns no LSN. "
-                + "Make sure the CDC capture job runs (SQL Server Agent on SQL Server and Managed Instance; Azure SQL Database runs it itself), then run again.");
-    }
-
     /// <summary>
     /// Where a snapshot of the table taken now starts: the current end, but never below the last LSN before its
     /// instance in use starts. Right after a table is enabled the end can still lie below that start; a change made
     /// after the snapshot reads its data is at or after the start anyway (the instance exists by then), so this saves
-    /// reporting a retention gap, and snapshotting again, for changes that never existed in the instance.
+    /// reporting a retention gap, and snapshotting again, for changes that never existed in the instance. Each chunk
+    /// computes the same from its own replica (<see cref="CdcReadChecks.SnapshotPosition"/>) to prove it is not behind.
     /// </summary>
     /// <exception cref="SourceException">CDC has captured nothing yet, or has not started the instance in use.</exception>
     public async Task<string> SnapshotPositionAsync(CdcTableInfo info, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(info);
-        var end = SqlLsn.Parse(await MaxPositionAsync(cancellationToken));
         var instance = info.InUse;
-        var min = await ScalarLsnAsync(CdcStatements.MinLsnSql, [CdcStatements.InstanceParameter(instance.Name)], cancellationToken);
-        if (min is not { IsZero: false } start)
+        var row = await RowAsync(CdcStatements.PositionSql, [CdcStatements.InstanceParameter(instance.Name)], cancellationToken);
+        var (end, min) = (CdcStatements.LsnOf(row[0]), CdcStatements.LsnOf(row[1]));
+        if (end is not { IsZero: false })
+            throw new SourceException(
+                $"CDC has not captured anything yet in database {sessions.Database}: sys.fn_cdc_get_max_lsn() returns no LSN. "
+                + "Make sure the CDC capture job runs (SQL Server Agent on SQL Server and Managed Instance; Azure SQL Database runs it itself), then run again.");
+        if (min is not { IsZero: false })
             throw new SourceException(
                 $"Capture instance {instance.Name} of {info.Table} has no change data yet (sys.fn_cdc_get_min_lsn returns 0): the CDC capture job has not "
                 + "started it, or the login may not read it. Make sure the capture job runs, then run again.");
-        return SqlLsn.Max(end, start.Decrement()).ToString();
+        return CdcReadChecks.SnapshotPosition(end, min)!.Value.ToString();
     }
 
     /// <summary>Why the changes of <paramref name="table"/> after <paramref name="after"/> can no longer be read, or
@@ -92,7 +96,8 @@ internal sealed class CdcReader(SqlConnectionFactory connections, bool manageCap
     /// <summary>
     /// Hands every change of each table committed after its position and up to the current end (read once for all
     /// tables) to <paramref name="sink"/>, one table after another, each in commit order. Returns that end, or null
-    /// when no table had anything to read.
+    /// when no table had anything to read. A table whose position lies beyond that end (a replica behind the one that
+    /// served an earlier read, or CDC not yet past the start of a new capture instance) is left as it is.
     /// </summary>
     /// <exception cref="SourceException">A table's changes are no longer all available (a retention gap): never skipped.</exception>
     public async Task<string?> CaptureAsync(IReadOnlyList<(TableSchema Schema, CdcTableInfo Info, string After)> tables, IChangeSink sink, CancellationToken cancellationToken)
@@ -103,11 +108,11 @@ internal sealed class CdcReader(SqlConnectionFactory connections, bool manageCap
         var (end, now) = await ReadEndAsync(cancellationToken);
         if (end is not { IsZero: false } to)
         {
-            CdcLog.NothingCapturedYet(logger, connections.Database);
+            CdcLog.NothingCapturedYet(logger, sessions.Database);
             return null;
         }
         CdcLog.CaptureStarted(logger, tables.Count, to);
-        var taken = manageCaptureInstances ? await _instances.TakenNamesAsync(cancellationToken) : [];
+        var taken = manageCaptureInstances ? await instances.TakenNamesAsync(cancellationToken) : [];
 
         var read = false;
         long transactions = 0, rows = 0;
@@ -115,6 +120,12 @@ internal sealed class CdcReader(SqlConnectionFactory connections, bool manageCap
         {
             var table = schema.Table;
             if (!SqlLsn.TryParse(after, out var afterLsn)) throw new SourceException($"Cannot capture {table}: {NotAnLsn(table, after)}.");
+            if (afterLsn > to)
+            {
+                // Advancing to the end would move the position back, and the next read would ask for changes it covers.
+                CdcLog.PositionBeyondEnd(logger, table, afterLsn, to);
+                continue;
+            }
             var (from, states) = await FirstNeededAsync(table, info, afterLsn, cancellationToken);
             var current = info.SourceColumns.Where(c => !c.IsComputed).Select(c => c.Name).ToList();
             var plan = CdcCapturePlanner.Plan(table, states, from, to, manageCaptureInstances, current, taken);
@@ -128,9 +139,8 @@ internal sealed class CdcReader(SqlConnectionFactory connections, bool manageCap
                 transactions += result.Transactions;
                 rows += result.Rows;
                 read = true;
-                await EnsureStillRetainedAsync(table, window, cancellationToken);
             }
-            foreach (var action in plan.Actions) await _instances.ApplyAsync(table, action, taken, cancellationToken);
+            foreach (var action in plan.Actions) await instances.ApplyAsync(table, action, taken, cancellationToken);
             // Every change of the table up to the end is read: its position moves there even when it had none, so a
             // quiet table never falls behind the cleanup job's retention.
             await sink.AdvanceAsync(table, to.ToString(), cancellationToken);
@@ -141,70 +151,78 @@ internal sealed class CdcReader(SqlConnectionFactory connections, bool manageCap
 
     public static int ComparePositions(string left, string right) => SqlLsn.ComparePositions(left, right);
 
-    private async Task<CdcReadResult> ReadWindowAsync(TableSchema schema, CdcWindow window, DateTimeOffset now, IChangeSink sink, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads one window in one SNAPSHOT transaction on one connection. Its first statement reads the instance's low end
+    /// and the end CDC has reached there; the changes are read after it in the same snapshot, so CDC cleanup running
+    /// meanwhile removes nothing the read sees, and a window cleanup has already cut into is refused before any of it
+    /// reaches the sink. A replica not yet at the window's end is tried again (<see cref="ReplicaLag"/>).
+    /// </summary>
+    /// <exception cref="SourceException">A retention gap, or a replica that stayed behind; nothing of the window was handed over.</exception>
+    internal async Task<CdcReadResult> ReadWindowAsync(TableSchema schema, CdcWindow window, DateTimeOffset now, IChangeSink sink, CancellationToken cancellationToken)
     {
         var projection = CdcProjection.Create(schema, window.Instance);
         var (sql, layout) = CdcChangeQuery.Build(projection);
         var mapper = new CdcChangeMapper(projection, layout, now.Offset, now);
+        OpenWindow open;
         try
         {
             // Retried only up to the first row: once rows reached the sink, a repeat would hand them over twice.
-            var (connection, command, reader) = await connections.Retry.ExecuteAsync(async ct =>
-            {
-                var opened = await connections.OpenAsync(ct);
-                var query = Command(opened, sql, CdcChangeQuery.Parameters(window));
-                try
-                {
-                    return (opened, query, await query.ExecuteReaderAsync(ct));
-                }
-                catch
-                {
-                    await query.DisposeAsync();
-                    await opened.DisposeAsync();
-                    throw;
-                }
-            }, cancellationToken);
-            await using (connection)
-            await using (command)
-            await using (reader)
-                return await mapper.MapAsync(reader, sink, cancellationToken);
+            open = await ReplicaLag.RetryAsync(
+                ct => sessions.Retry.ExecuteAsync(c => new ValueTask<ReplicaRead<OpenWindow>>(OpenWindowAsync(schema.Table, window, sql, c)), ct).AsTask(),
+                time, (reason, delay) => CdcLog.ReplicaBehind(logger, reason, delay), cancellationToken);
         }
         catch (SqlException ex) when (ex.Number == RangeOutsideTimeline)
         {
             throw new SourceException(
                 $"Changes of {schema.Table} in [{window.From}, {window.To}] are no longer all held by capture instance {window.Instance.Name}: "
-                + "CDC cleanup ran while they were being read. The next run reports the retention gap and the table is snapshotted again.", ex);
+                + "CDC cleanup removed some of them. Nothing of them was handed over; the next run finds the retention gap and snapshots the table again "
+                + "(or fails it, per on_retention_gap).", ex);
+        }
+        await using (open.Session)
+        {
+            CdcReadResult result;
+            await using (open.Reader)
+                result = await mapper.MapAsync(open.Reader, sink, cancellationToken);
+            await open.Session.CommitAsync(cancellationToken);
+            return result;
         }
     }
 
-    /// <summary>Cleanup raises an instance's low end before it deletes below it, so a low end still at or below the
-    /// window's start after the read proves no row of the window was deleted while it was read.</summary>
-    private async Task EnsureStillRetainedAsync(TableId table, CdcWindow window, CancellationToken cancellationToken)
+    private async Task<ReplicaRead<OpenWindow>> OpenWindowAsync(TableId table, CdcWindow window, string sql, CancellationToken cancellationToken)
     {
-        var min = await ScalarLsnAsync(CdcStatements.MinLsnSql, [CdcStatements.InstanceParameter(window.Instance.Name)], cancellationToken);
-        if (min is { IsZero: false } low && low <= window.From) return;
-        throw new SourceException(
-            $"Capture instance {window.Instance.Name} of {table} now keeps changes only from {min?.ToString() ?? "(nothing: the instance is gone)"} on, "
-            + $"above {window.From} where this read started: CDC cleanup ran during the read, so changes may be missing from it. "
-            + "The next run reports the retention gap and the table is snapshotted again.");
+        var session = await sessions.OpenAsync(CommandTimeoutSeconds, cancellationToken);
+        try
+        {
+            await session.BeginSnapshotAsync(cancellationToken);
+            var row = await session.RowAsync(CdcStatements.PositionSql, [CdcStatements.InstanceParameter(window.Instance.Name)], cancellationToken)
+                ?? throw new InvalidOperationException("The CDC position query returned no row.");
+            var (end, min) = (CdcStatements.LsnOf(row[0]), CdcStatements.LsnOf(row[1]));
+            // A gap is final: an instance's low end only rises, on every replica.
+            if (CdcReadChecks.RetentionGap(table, window, min) is { } gap) throw new SourceException(gap + ".");
+            if (CdcReadChecks.ReplicaBehind(table, window, end) is { } behind)
+            {
+                await session.DisposeAsync();
+                return ReplicaRead<OpenWindow>.Lagging(behind);
+            }
+            var reader = await session.ReaderAsync(sql, CdcChangeQuery.Parameters(window), CommandBehavior.Default, cancellationToken);
+            return ReplicaRead<OpenWindow>.Read(new OpenWindow(session, reader));
+        }
+        catch
+        {
+            await session.DisposeAsync();
+            throw;
+        }
     }
+
+    private sealed record OpenWindow(ISourceSession Session, System.Data.Common.DbDataReader Reader);
 
     private async Task<(SqlLsn From, IReadOnlyList<CdcInstanceState> States)> FirstNeededAsync(
         TableId table, CdcTableInfo info, SqlLsn after, CancellationToken cancellationToken)
     {
         if (info.Instances.Count == 0)
             throw new SourceException($"{table} has no CDC capture instance. Enable it with: {CdcStatements.EnableTableHint(table)}");
-        var values = await connections.Retry.ExecuteAsync(async ct =>
-        {
-            await using var connection = await connections.OpenAsync(ct);
-            await using var command = Command(connection, CdcStatements.FirstNeededSql(info.Instances.Count), CdcStatements.FirstNeededParameters(after, info.Instances));
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            if (!await reader.ReadAsync(ct)) throw new InvalidOperationException("The CDC position query returned no row.");
-            var lsns = new SqlLsn?[info.Instances.Count + 1];
-            for (var i = 0; i < lsns.Length; i++)
-                lsns[i] = reader.IsDBNull(i) ? null : SqlLsn.FromBytes(reader.GetFieldValue<byte[]>(i));
-            return lsns;
-        }, cancellationToken);
+        var row = await RowAsync(CdcStatements.FirstNeededSql(info.Instances.Count), CdcStatements.FirstNeededParameters(after, info.Instances), cancellationToken);
+        var values = row.Select(CdcStatements.LsnOf).ToList();
 
         var from = values[0] ?? throw new SourceException($"sys.fn_cdc_increment_lsn returned NULL for {after} ({table}).");
         var states = new List<CdcInstanceState>(info.Instances.Count);
@@ -226,31 +244,19 @@ internal sealed class CdcReader(SqlConnectionFactory connections, bool manageCap
         return (from, states);
     }
 
-    private async Task<(SqlLsn? End, DateTimeOffset Now)> ReadEndAsync(CancellationToken cancellationToken) =>
-        await connections.Retry.ExecuteAsync(async ct =>
-        {
-            await using var connection = await connections.OpenAsync(ct);
-            await using var command = Command(connection, CdcStatements.EndSql);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            if (!await reader.ReadAsync(ct)) throw new InvalidOperationException("sys.fn_cdc_get_max_lsn() returned no row.");
-            SqlLsn? end = reader.IsDBNull(0) ? null : SqlLsn.FromBytes(reader.GetFieldValue<byte[]>(0));
-            return (end, reader.GetFieldValue<DateTimeOffset>(1));
-        }, cancellationToken);
-
-    private async Task<SqlLsn?> ScalarLsnAsync(string sql, IReadOnlyList<SqlParameter> parameters, CancellationToken cancellationToken) =>
-        await connections.Retry.ExecuteAsync(async ct =>
-        {
-            await using var connection = await connections.OpenAsync(ct);
-            await using var command = Command(connection, sql, parameters.Select(p => (SqlParameter)((ICloneable)p).Clone()).ToList());
-            return await command.ExecuteScalarAsync(ct) is byte[] bytes ? SqlLsn.FromBytes(bytes) : (SqlLsn?)null;
-        }, cancellationToken);
-
-    private SqlCommand Command(SqlConnection connection, string sql, IReadOnlyList<SqlParameter>? parameters = null)
+    private async Task<(SqlLsn? End, DateTimeOffset Now)> ReadEndAsync(CancellationToken cancellationToken)
     {
-        var command = new SqlCommand(sql, connection) { CommandTimeout = CommandTimeoutSeconds };
-        if (parameters is not null) foreach (var parameter in parameters) command.Parameters.Add(parameter);
-        return command;
+        var row = await RowAsync(CdcStatements.EndSql, [], cancellationToken);
+        return (CdcStatements.LsnOf(row[0]), (DateTimeOffset)row[1]!);
     }
+
+    /// <summary>The one row <paramref name="sql"/> returns, on a connection of its own, retried when transient.</summary>
+    private async Task<object?[]> RowAsync(string sql, IReadOnlyList<SqlParameter> parameters, CancellationToken cancellationToken) =>
+        await sessions.Retry.ExecuteAsync(async ct =>
+        {
+            await using var session = await sessions.OpenAsync(CommandTimeoutSeconds, ct);
+            return await session.RowAsync(sql, parameters, ct) ?? throw new InvalidOperationException($"\"{sql}\" returned no row.");
+        }, cancellationToken);
 
     private void LogColumnCoverage(CdcTableInfo info)
     {

@@ -33,10 +33,22 @@ internal static class CdcStatements
         return parameters;
     }
 
-    /// <summary>An instance's low end now, to confirm after a read that cleanup removed nothing the read needed.</summary>
-    public const string MinLsnSql = "SELECT sys.fn_cdc_get_min_lsn(@instance)";
+    /// <summary>
+    /// The end of what CDC has captured and the low end of one instance (@instance), read together: where a snapshot
+    /// starts (<see cref="CdcReadChecks.SnapshotPosition"/>), how far the replica a snapshot chunk reads has come, and,
+    /// first in a window's SNAPSHOT transaction, whether that replica holds the window at all.
+    /// </summary>
+    public const string PositionSql = "SELECT sys.fn_cdc_get_max_lsn(), sys.fn_cdc_get_min_lsn(@instance)";
 
     public static SqlParameter InstanceParameter(string captureInstance) => Name("@instance", captureInstance);
+
+    /// <summary>A binary(10) LSN as a result value; null for NULL.</summary>
+    public static SqlLsn? LsnOf(object? value) => value switch
+    {
+        null or DBNull => null,
+        byte[] bytes => SqlLsn.FromBytes(bytes),
+        _ => throw new InvalidOperationException($"Expected an LSN (binary(10)), got {value.GetType().Name}."),
+    };
 
     /// <summary>A capture instance over every column of the table (no @captured_column_list), with the role, net
     /// changes support, unique index, filegroup and partition switch setting of <paramref name="template"/>.</summary>

@@ -166,6 +166,25 @@ public sealed class CdcChangeMapperTests
     }
 
     [Fact]
+    public async Task A_max_key_column_cdc_leaves_out_of_the_before_image_is_the_unchanged_after_value()
+    {
+        // A table keyed by every column (no primary key) with an nvarchar(max): CDC writes NULL for it in the before-image
+        // of an update that did not change it.
+        var schema = new TableSchema(CdcTestData.Orders,
+            [SqlServerTypeMapping.Map("code", "int", 4, 10, 0, false), SqlServerTypeMapping.Map("doc", "nvarchar", -1, 0, 0, false)], ["code", "doc"]);
+        var instance = Instance("dbo_orders", 1, 0, Column("code", 1), Column("doc", 2, "nvarchar", -1, 0, 0));
+        var table = ChangeTable(("code", typeof(int)), ("doc", typeof(string)));
+        Add(table, 25, 1, 3, 1, null);
+        Add(table, 25, 1, 4, 1, "long text");
+        Add(table, 26, 1, 3, 1, null);
+        Add(table, 26, 1, 4, 2, "long text");
+        var (sink, _) = await MapAsync(schema, instance, table);
+        sink.Events.Should().Equal(
+            $"begin {Lsn(25)}", "Update dbo.orders 1,long text", $"commit {Lsn(25)}",
+            $"begin {Lsn(26)}", "Delete dbo.orders 1,long text", "Insert dbo.orders 2,long text", $"commit {Lsn(26)}");
+    }
+
+    [Fact]
     public async Task Nulls_are_nulls()
     {
         var table = Orders();

@@ -15,8 +15,9 @@ public sealed class CdcReaderServerTests(SqlServerFixture fixture)
     private static TableSchema OrdersSchema(params (string, string, int, int, int)[] extra) =>
         CdcTestServer.Schema("orders", [("id", "int", 4, 10, 0), ("note", "nvarchar", 100, 0, 0), ("amount", "decimal", 9, 18, 2), .. extra]);
 
+    /// <summary>The changed rows handed over, without transaction bounds and position advances.</summary>
     private static IEnumerable<string> Changes(RecordingSink sink) =>
-        sink.Events.Where(e => !e.StartsWith("begin ", StringComparison.Ordinal) && !e.StartsWith("commit ", StringComparison.Ordinal));
+        sink.Events.Where(e => !e.StartsWith("begin ", StringComparison.Ordinal) && !e.StartsWith("commit ", StringComparison.Ordinal) && !e.StartsWith("advance ", StringComparison.Ordinal));
 
     private static string LastCommit(RecordingSink sink) => sink.Events.Last(e => e.StartsWith("commit ", StringComparison.Ordinal))["commit ".Length..];
 
@@ -58,7 +59,7 @@ public sealed class CdcReaderServerTests(SqlServerFixture fixture)
         // From the last commit on there is nothing more.
         var again = new RecordingSink();
         await reader.CaptureAsync([(schema, info, LastCommit(sink))], again, CancellationToken.None);
-        again.Events.Should().BeEmpty();
+        Changes(again).Should().BeEmpty();
     }
 
     [SqlServerFact]
@@ -100,7 +101,7 @@ public sealed class CdcReaderServerTests(SqlServerFixture fixture)
         // Read past the new instance's start, the old instance is dropped.
         var third = new RecordingSink();
         await reader.CaptureAsync([(schema, info, LastCommit(second))], third, CancellationToken.None);
-        third.Events.Should().BeEmpty();
+        Changes(third).Should().BeEmpty();
         (await server.ScalarAsync<int>("SELECT COUNT(*) FROM cdc.change_tables WHERE capture_instance = N'dbo_orders'")).Should().Be(0, "the log says:\n{0}", server.Log);
         (await reader.DescribeAsync([Orders], CancellationToken.None))[Orders].Instances.Select(i => i.Name).Should().Equal("dbo_orders_2");
     }

@@ -25,7 +25,17 @@ public sealed class CdcStatementsTests
         ((byte[])parameters[0].Value).Should().Equal(Lsn(42).ToBytes());
         parameters[1].Value.Should().Be("dbo_orders");
         parameters[2].Value.Should().Be("dbo_orders_2");
-        CdcStatements.MinLsnSql.Should().Be("SELECT sys.fn_cdc_get_min_lsn(@instance)");
+    }
+
+    [Fact]
+    public void The_position_is_the_max_lsn_read_with_the_instances_minimum()
+    {
+        CdcStatements.PositionSql.Should().Be("SELECT sys.fn_cdc_get_max_lsn(), sys.fn_cdc_get_min_lsn(@instance)");
+        var parameter = CdcStatements.InstanceParameter("dbo_orders");
+        (parameter.ParameterName, parameter.SqlDbType, parameter.Size, parameter.Value).Should().Be(("@instance", SqlDbType.NVarChar, 128, "dbo_orders"));
+        CdcStatements.LsnOf(Lsn(42).ToBytes()).Should().Be(Lsn(42));
+        CdcStatements.LsnOf(null).Should().BeNull();
+        CdcStatements.LsnOf(DBNull.Value).Should().BeNull();
     }
 
     [Fact]

@@ -33,8 +33,11 @@ internal sealed class CdcTestServer : IAsyncDisposable
     /// <summary>What the readers of this database logged.</summary>
     public CapturedLog Log { get; } = new();
 
-    public CdcReader Reader(bool manageCaptureInstances = false) =>
-        new(new SqlConnectionFactory(ConnectionString, SqlServerAuthentication.ConnectionString, readOnlyIntent: false), manageCaptureInstances, Log);
+    public CdcReader Reader(bool manageCaptureInstances = false)
+    {
+        var connections = new SqlConnectionFactory(ConnectionString, SqlServerAuthentication.ConnectionString, readOnlyIntent: false);
+        return new(connections, connections, manageCaptureInstances, TimeProvider.System, Log);
+    }
 
     public Task ExecuteAsync(params string[] batches) => SqlServerFixture.ExecuteAsync(ConnectionString, batches);
 
