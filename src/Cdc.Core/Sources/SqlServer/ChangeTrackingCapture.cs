@@ -14,11 +14,6 @@ namespace Cdc.Core.Sources.SqlServer;
 /// </summary>
 internal sealed class ChangeTrackingCapture(ISourceSessions sessions, TimeProvider time, ILogger logger)
 {
-    /// <summary>Errors meaning "permission denied" (229 object, 262 database, 297 action, 300 server or database state).</summary>
-    private static readonly HashSet<int> PermissionErrors = [229, 262, 297, 300];
-
-    private bool? _commitTimes;
-
     /// <summary>The current version, read before a snapshot's first chunk: every change at or before it is committed and
     /// visible to the chunks, which are read later (on a replica at least this far, <see cref="SqlServerSnapshotReader"/>).</summary>
     public Task<long> CurrentVersionAsync(CancellationToken cancellationToken) =>
@@ -48,7 +43,6 @@ internal sealed class ChangeTrackingCapture(ISourceSessions sessions, TimeProvid
         ArgumentNullException.ThrowIfNull(sink);
         if (tables.Count == 0) return null;
         await using var session = await sessions.OpenAsync(SqlServerSnapshotReader.CommandTimeoutSeconds, cancellationToken);
-        var commitTimes = _commitTimes ??= await CanReadCommitTimesAsync(session, cancellationToken);
         await session.BeginSnapshotAsync(cancellationToken);
         var to = CurrentVersionOf((await session.RowAsync(ChangeTrackingQuery.CurrentVersion, [], cancellationToken))?[0], sessions.Database);
         SqlServerSourceLog.ChangeTrackingCaptureStarted(logger, tables.Count, to);
@@ -64,8 +58,8 @@ internal sealed class ChangeTrackingCapture(ISourceSessions sessions, TimeProvid
             var minimum = await MinValidVersionAsync(session, schema.Table, cancellationToken);
             ChangeTrackingRetention.EnsureReadable(schema.Table, after, minimum, sessions.Database);
             ChangeTrackingReadResult read;
-            await using (var reader = await session.ReaderAsync(ChangeTrackingQuery.Changes(schema, commitTimes), ChangesParameters(after, to), CommandBehavior.SequentialAccess, cancellationToken))
-                read = await ChangeTrackingReader.ReadAsync(reader, schema, commitTimes, time.GetUtcNow(), sink, cancellationToken);
+            await using (var reader = await session.ReaderAsync(ChangeTrackingQuery.Changes(schema), ChangesParameters(after, to), CommandBehavior.SequentialAccess, cancellationToken))
+                read = await ChangeTrackingReader.ReadAsync(reader, schema, time.GetUtcNow(), sink, cancellationToken);
             SqlServerSourceLog.ChangeTrackingTableRead(logger, schema.Table, read.Rows, read.Transactions, after);
             if (read.Vanished > 0) SqlServerSourceLog.VanishedRowsStagedAsDeletes(logger, schema.Table, read.Vanished);
             if (read.LastVersion is { } last && (highest is null || last > highest)) highest = last;
@@ -88,22 +82,6 @@ internal sealed class ChangeTrackingCapture(ISourceSessions sessions, TimeProvid
 
     private static async Task<long?> MinValidVersionAsync(ISourceSession session, TableId table, CancellationToken cancellationToken) =>
         (await session.RowAsync(ChangeTrackingQuery.MinValidVersion, MinValidVersionParameters(table), cancellationToken))?[0] is long version ? version : null;
-
-    /// <summary>Commit times come from sys.dm_tran_commit_table, which needs VIEW DATABASE STATE; without it changes
-    /// carry the time they were read. Probed before the transaction begins, so a refusal cannot end it.</summary>
-    private async Task<bool> CanReadCommitTimesAsync(ISourceSession session, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await session.RowAsync(ChangeTrackingQuery.CommitTimeProbe, [], cancellationToken);
-            return true;
-        }
-        catch (SqlException ex) when (ex.Errors.Cast<SqlError>().Any(e => PermissionErrors.Contains(e.Number)))
-        {
-            SqlServerSourceLog.CommitTimesUnavailable(logger, ex);
-            return false;
-        }
-    }
 
     internal static long CurrentVersionOf(object? scalar, string database) => scalar is long version
         ? version

@@ -16,20 +16,16 @@ internal static class ChangeTrackingQuery
     /// <summary>NULL when the table is not tracked (or the database is not, or the login may not see it).</summary>
     public const string MinValidVersion = "SELECT CHANGE_TRACKING_MIN_VALID_VERSION(OBJECT_ID(@table))";
 
-    /// <summary>Whether this login may read commit times (a database-scoped DMV); run once, outside any transaction.</summary>
-    public const string CommitTimeProbe = "SELECT TOP (1) commit_ts FROM sys.dm_tran_commit_table";
-
     private const string ChangeAlias = "ct";
 
     /// <summary>
     /// The table's changes after <c>@after</c> up to <c>@to</c>: the version and operation from CHANGETABLE, the key
     /// from CHANGETABLE (so deletes carry it), then every column of the current row joined on the key (NULLs when the
-    /// row is gone), and with <paramref name="withCommitTime"/> the commit time of the version, turned from the
-    /// server's local time into an offset time.
+    /// row is gone).
     /// </summary>
     /// <remarks>CHANGETABLE returns one row per changed key with its last change, so a version groups the rows a
     /// transaction changed last, and the joined row is the current one: replaying it over the target converges.</remarks>
-    public static string Changes(TableSchema table, bool withCommitTime)
+    public static string Changes(TableSchema table)
     {
         ArgumentNullException.ThrowIfNull(table);
         var t = SqlServerSnapshotQuery.Alias;
@@ -38,12 +34,10 @@ internal static class ChangeTrackingQuery
             .Append(ChangeAlias).Append(".SYS_CHANGE_VERSION, ").Append(ChangeAlias).Append(".SYS_CHANGE_OPERATION, ")
             .AppendJoin(", ", keys.Select(k => SqlServerValues.SelectExpression(k, SqlServerSnapshotQuery.Column(ChangeAlias, k.Name))))
             .Append(", ").Append(SqlServerSnapshotQuery.SelectList(table, t));
-        if (withCommitTime) sql.Append(", TODATETIMEOFFSET(tc.commit_time, DATEPART(TZOFFSET, SYSDATETIMEOFFSET()))");
         var qualified = SqlName.Qualified(table.Table);
         sql.Append(" FROM CHANGETABLE(CHANGES ").Append(qualified).Append(", @after) AS ").Append(ChangeAlias)
             .Append(" LEFT OUTER JOIN ").Append(qualified).Append(" AS ").Append(t).Append(" ON ")
             .AppendJoin(" AND ", keys.Select(k => $"{SqlServerSnapshotQuery.Column(t, k.Name)} = {SqlServerSnapshotQuery.Column(ChangeAlias, k.Name)}"));
-        if (withCommitTime) sql.Append(" LEFT OUTER JOIN sys.dm_tran_commit_table AS tc ON tc.commit_ts = ").Append(ChangeAlias).Append(".SYS_CHANGE_VERSION");
         sql.Append(" WHERE ").Append(ChangeAlias).Append(".SYS_CHANGE_VERSION <= @to ORDER BY ").Append(ChangeAlias).Append(".SYS_CHANGE_VERSION, ")
             .AppendJoin(", ", keys.Select(k => SqlServerSnapshotQuery.Column(ChangeAlias, k.Name)));
         return sql.ToString();

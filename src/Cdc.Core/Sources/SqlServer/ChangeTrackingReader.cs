@@ -11,7 +11,7 @@ namespace Cdc.Core.Sources.SqlServer;
 internal static class ChangeTrackingReader
 {
     public static async Task<ChangeTrackingReadResult> ReadAsync(
-        DbDataReader reader, TableSchema table, bool withCommitTime, DateTimeOffset readTime, IChangeSink sink, CancellationToken cancellationToken)
+        DbDataReader reader, TableSchema table, DateTimeOffset readTime, IChangeSink sink, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(table);
@@ -29,9 +29,10 @@ internal static class ChangeTrackingReader
             for (var i = 0; i < keyCount; i++) key[i] = SqlServerValues.Read(reader, 2 + i, table.Columns[table.KeyOrdinals[i]]);
             var values = new object?[table.Columns.Count];
             for (var i = 0; i < values.Length; i++) values[i] = SqlServerValues.Read(reader, firstColumn + i, table.Columns[i]);
-            var commitTime = withCommitTime && !reader.IsDBNull(firstColumn + values.Length)
-                ? reader.GetFieldValue<DateTimeOffset>(firstColumn + values.Length)
-                : readTime;
+            // Change tracking keeps commit times only to the minute (sys.dm_tran_commit_table.commit_time is a
+            // smalldatetime), which could date a change before the snapshot row it replaces and make SCD 2 drop it as
+            // stale. The read time is later than every snapshot read and every earlier capture, on the same clock.
+            var commitTime = readTime;
 
             if (open != version)
             {

@@ -30,9 +30,6 @@ internal static partial class SqlServerSourceLog
     [LoggerMessage(EventId = 1322, Level = LogLevel.Warning, Message = "{Count} inserts or updates of {Table} had no current row and were staged as deletes")]
     public static partial void VanishedRowsStagedAsDeletes(ILogger logger, TableId table, long count);
 
-    [LoggerMessage(EventId = 1323, Level = LogLevel.Warning, Message = "Commit times of change tracking changes are not readable (sys.dm_tran_commit_table needs VIEW DATABASE STATE); changes carry the time they were read instead")]
-    public static partial void CommitTimesUnavailable(ILogger logger, Exception exception);
-
     [LoggerMessage(EventId = 1324, Level = LogLevel.Warning, Message = "The position of {Table}, change tracking version {After}, lies beyond the current version {To} of the replica read: it is behind the one an earlier read used. Nothing is read for the table and its position stays")]
     public static partial void PositionBeyondCurrentVersion(ILogger logger, TableId table, long after, long to);
 

@@ -15,32 +15,19 @@ public sealed class ChangeTrackingTests
 
     /// <summary>The result set of <see cref="ChangeTrackingQuery.Changes"/> for <see cref="Orders"/>, typed as SqlClient returns it
     /// (the server names the key columns twice, once from CHANGETABLE and once from the table; a DataTable needs distinct names).</summary>
-    private static (string, Type)[] ChangeColumns(bool withCommitTime) =>
+    private static (string, Type)[] ChangeColumns() =>
     [
         ("SYS_CHANGE_VERSION", typeof(long)), ("SYS_CHANGE_OPERATION", typeof(string)), ("ct.region", typeof(string)), ("ct.id", typeof(int)),
         ("region", typeof(string)), ("id", typeof(int)), ("total", typeof(decimal)), ("note", typeof(string)),
-        .. withCommitTime ? new[] { ("commit_time", typeof(DateTimeOffset)) } : [],
     ];
 
     [Fact]
     public void The_changes_statement_is_exact()
     {
-        ChangeTrackingQuery.Changes(Orders, withCommitTime: false).Should().Be(
+        ChangeTrackingQuery.Changes(Orders).Should().Be(
             "SELECT ct.SYS_CHANGE_VERSION, ct.SYS_CHANGE_OPERATION, ct.[region], ct.[id], t.[region], t.[id], t.[total], t.[note] " +
             "FROM CHANGETABLE(CHANGES [sales].[Orders], @after) AS ct " +
             "LEFT OUTER JOIN [sales].[Orders] AS t ON t.[region] = ct.[region] AND t.[id] = ct.[id] " +
-            "WHERE ct.SYS_CHANGE_VERSION <= @to ORDER BY ct.SYS_CHANGE_VERSION, ct.[region], ct.[id]");
-    }
-
-    [Fact]
-    public void With_commit_times_the_statement_joins_the_commit_table()
-    {
-        ChangeTrackingQuery.Changes(Orders, withCommitTime: true).Should().Be(
-            "SELECT ct.SYS_CHANGE_VERSION, ct.SYS_CHANGE_OPERATION, ct.[region], ct.[id], t.[region], t.[id], t.[total], t.[note], " +
-            "TODATETIMEOFFSET(tc.commit_time, DATEPART(TZOFFSET, SYSDATETIMEOFFSET())) " +
-            "FROM CHANGETABLE(CHANGES [sales].[Orders], @after) AS ct " +
-            "LEFT OUTER JOIN [sales].[Orders] AS t ON t.[region] = ct.[region] AND t.[id] = ct.[id] " +
-            "LEFT OUTER JOIN sys.dm_tran_commit_table AS tc ON tc.commit_ts = ct.SYS_CHANGE_VERSION " +
             "WHERE ct.SYS_CHANGE_VERSION <= @to ORDER BY ct.SYS_CHANGE_VERSION, ct.[region], ct.[id]");
     }
 
@@ -49,14 +36,13 @@ public sealed class ChangeTrackingTests
     {
         ChangeTrackingQuery.CurrentVersion.Should().Be("SELECT CHANGE_TRACKING_CURRENT_VERSION()");
         ChangeTrackingQuery.MinValidVersion.Should().Be("SELECT CHANGE_TRACKING_MIN_VALID_VERSION(OBJECT_ID(@table))");
-        ChangeTrackingQuery.CommitTimeProbe.Should().Be("SELECT TOP (1) commit_ts FROM sys.dm_tran_commit_table");
     }
 
     [Fact]
     public void Hostile_names_and_converted_keys_are_quoted_in_the_changes_statement()
     {
         var table = new TableSchema(new TableId("we]ird", "Ta'ble ü"), [Column("n]ode", "hierarchyid", 892, nullable: false), Column("x", "int", 4, 10)], ["n]ode"]);
-        ChangeTrackingQuery.Changes(table, false).Should().Be(
+        ChangeTrackingQuery.Changes(table).Should().Be(
             "SELECT ct.SYS_CHANGE_VERSION, ct.SYS_CHANGE_OPERATION, CAST(ct.[n]]ode] AS nvarchar(4000)), CAST(t.[n]]ode] AS nvarchar(4000)), t.[x] " +
             "FROM CHANGETABLE(CHANGES [we]]ird].[Ta'ble ü], @after) AS ct " +
             "LEFT OUTER JOIN [we]]ird].[Ta'ble ü] AS t ON t.[n]]ode] = ct.[n]]ode] " +
@@ -66,15 +52,14 @@ public sealed class ChangeTrackingTests
     [Fact]
     public async Task Rows_of_a_version_form_one_transaction_in_order()
     {
-        var commit = new DateTimeOffset(2024, 5, 1, 11, 59, 0, TimeSpan.FromHours(2));
-        using var reader = ResultSet(ChangeColumns(withCommitTime: true),
-            [11L, "I", "EU", 1, "EU", 1, 10.5m, "new", commit],
-            [11L, "U", "EU", 2, "EU", 2, 20m, null, commit],
-            [12L, "D", "US", 7, null, null, null, null, commit.AddMinutes(1)],
-            [15L, "U", "EU", 1, "EU", 1, 11m, "changed", null]);
+        using var reader = ResultSet(ChangeColumns(),
+            [11L, "I", "EU", 1, "EU", 1, 10.5m, "new"],
+            [11L, "U", "EU", 2, "EU", 2, 20m, null],
+            [12L, "D", "US", 7, null, null, null, null],
+            [15L, "U", "EU", 1, "EU", 1, 11m, "changed"]);
         var sink = new RecordedChanges();
 
-        var result = await ChangeTrackingReader.ReadAsync(reader, Orders, withCommitTime: true, ReadTime, sink, CancellationToken.None);
+        var result = await ChangeTrackingReader.ReadAsync(reader, Orders, ReadTime, sink, CancellationToken.None);
 
         result.Should().Be(new ChangeTrackingReadResult(15, 3, 4, 0));
         sink.Events.Should().Equal(
@@ -83,24 +68,23 @@ public sealed class ChangeTrackingTests
             "begin ct:00000000000000000015", "Update sales.Orders", "commit ct:00000000000000000015");
         var rows = sink.Rows.Select(r => r.Row).ToList();
         rows[0].Values.Should().Equal("EU", 1, new Numeric(1050, 2), "new");
-        rows[0].CommitTime.Should().Be(commit);
         rows[1].Values.Should().Equal("EU", 2, new Numeric(2000, 2), null);
         rows[2].Kind.Should().Be(ChangeKind.Delete);
         rows[2].Values.Should().Equal("US", 7, Unchanged.Value, Unchanged.Value);
-        rows[2].CommitTime.Should().Be(commit.AddMinutes(1));
-        rows[3].CommitTime.Should().Be(ReadTime, "a version whose commit time is gone carries the read time");
+        rows.Should().OnlyContain(r => r.CommitTime == ReadTime,
+            "change tracking keeps commit times only to the minute, which could date a change before the snapshot row it replaces");
         sink.Rows.Should().OnlyContain(r => ReferenceEquals(r.Schema, Orders));
     }
 
     [Fact]
     public async Task An_insert_or_update_whose_row_is_gone_is_staged_as_a_delete()
     {
-        using var reader = ResultSet(ChangeColumns(withCommitTime: false),
+        using var reader = ResultSet(ChangeColumns(),
             [20L, "U", "EU", 3, null, null, null, null],
             [20L, "I", "EU", 4, null, null, null, null]);
         var sink = new RecordedChanges();
 
-        var result = await ChangeTrackingReader.ReadAsync(reader, Orders, withCommitTime: false, ReadTime, sink, CancellationToken.None);
+        var result = await ChangeTrackingReader.ReadAsync(reader, Orders, ReadTime, sink, CancellationToken.None);
 
         result.Vanished.Should().Be(2);
         sink.Rows.Select(r => r.Row.Kind).Should().Equal(ChangeKind.Delete, ChangeKind.Delete);
@@ -112,12 +96,12 @@ public sealed class ChangeTrackingTests
     public async Task A_key_change_arrives_as_a_delete_of_the_old_key_and_an_insert_of_the_new()
     {
         // Change tracking records an update of a primary key as a delete and an insert in the same version.
-        using var reader = ResultSet(ChangeColumns(withCommitTime: false),
+        using var reader = ResultSet(ChangeColumns(),
             [30L, "D", "EU", 1, null, null, null, null],
             [30L, "I", "EU", 9, "EU", 9, 1m, "moved"]);
         var sink = new RecordedChanges();
 
-        await ChangeTrackingReader.ReadAsync(reader, Orders, false, ReadTime, sink, CancellationToken.None);
+        await ChangeTrackingReader.ReadAsync(reader, Orders, ReadTime, sink, CancellationToken.None);
 
         sink.Transactions.Should().ContainSingle().Which.Rows.Select(r => (r.Row.Kind, r.Row.Values[1])).Should().Equal((ChangeKind.Delete, 1), (ChangeKind.Insert, 9));
     }
@@ -125,17 +109,17 @@ public sealed class ChangeTrackingTests
     [Fact]
     public async Task No_rows_means_no_transaction()
     {
-        using var reader = ResultSet(ChangeColumns(false));
+        using var reader = ResultSet(ChangeColumns());
         var sink = new RecordedChanges();
-        (await ChangeTrackingReader.ReadAsync(reader, Orders, false, ReadTime, sink, CancellationToken.None)).LastVersion.Should().BeNull();
+        (await ChangeTrackingReader.ReadAsync(reader, Orders, ReadTime, sink, CancellationToken.None)).LastVersion.Should().BeNull();
         sink.Events.Should().BeEmpty();
     }
 
     [Fact]
     public async Task An_unknown_operation_is_refused()
     {
-        using var reader = ResultSet(ChangeColumns(false), [1L, "X", "EU", 1, "EU", 1, 1m, null]);
-        await FluentActions.Awaiting(() => ChangeTrackingReader.ReadAsync(reader, Orders, false, ReadTime, new RecordedChanges(), CancellationToken.None))
+        using var reader = ResultSet(ChangeColumns(), [1L, "X", "EU", 1, "EU", 1, 1m, null]);
+        await FluentActions.Awaiting(() => ChangeTrackingReader.ReadAsync(reader, Orders, ReadTime, new RecordedChanges(), CancellationToken.None))
             .Should().ThrowAsync<SourceException>().WithMessage("Change tracking returned operation 'X' for sales.Orders at version 1*");
     }
 
