@@ -15,7 +15,9 @@ public enum ChangeKind : byte
 /// values may be <see cref="Unchanged.Value"/>. A change of key is staged as a delete of the old key followed by an
 /// insert of the new row.
 /// </summary>
-/// <param name="CommitTime">When the source committed the change; for snapshot rows, when the snapshot read them.</param>
+/// <param name="CommitTime">When the source committed the change; for snapshot rows, when the snapshot read them. Both on
+/// the source's clock (<see cref="Sources.ISourceConnector.CurrentTimeAsync"/>), so they compare whatever the gateway's
+/// clock says.</param>
 public readonly record struct ChangeRow(ChangeKind Kind, object?[] Values, DateTimeOffset CommitTime);
 
 /// <summary>Marker for a column value the source did not send with a change.</summary>

@@ -70,6 +70,8 @@ internal sealed class SharedConnections : IAsyncDisposable
 
         public Task<long?> EstimateRowCountAsync(TableSchema table, CancellationToken cancellationToken) => inner.EstimateRowCountAsync(table, cancellationToken);
 
+        public Task<DateTimeOffset> CurrentTimeAsync(CancellationToken cancellationToken) => inner.CurrentTimeAsync(cancellationToken);
+
         public Task<string> BeginSnapshotAsync(TableSchema table, bool resuming, CancellationToken cancellationToken) =>
             inner.BeginSnapshotAsync(table, resuming, cancellationToken);
 

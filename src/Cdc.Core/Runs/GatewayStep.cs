@@ -197,7 +197,8 @@ public sealed class GatewayStep(
             {
                 state = checkpoint.State;
                 var afterKey = state.SnapshotCursor is null ? null : KeyCursor.Decode(table, state.SnapshotCursor);
-                var readAt = time.GetUtcNow();
+                // The source's clock, before the chunk is read: changes committed later carry later commit times.
+                var readAt = await source.CurrentTimeAsync(cancellationToken);
                 object?[]? last = null;
                 CommitRecord commit;
                 await using (var writer = staging.StartBatch(table, state.LastSequence + 1, BatchKind.SnapshotChunk, state.SnapshotGeneration))

@@ -30,6 +30,14 @@ public interface ISourceConnector : IAsyncDisposable
     /// snapshots them again or fails them, per the pipeline's <c>on_retention_gap</c>.</returns>
     Task<IReadOnlyDictionary<TableId, string>> PrepareAsync(IReadOnlyList<CaptureTable> tables, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The source's clock now, the clock its commit times are on. The gateway stamps each snapshot chunk's rows with it,
+    /// read before the chunk, so a change committed after the chunk was read never looks older than the row it
+    /// replaces (SCD type 2 drops changes older than the current version as replays), whatever the gateway's own
+    /// clock says.
+    /// </summary>
+    Task<DateTimeOffset> CurrentTimeAsync(CancellationToken cancellationToken);
+
     /// <summary>The table's row count by the source's statistics, for progress percentages; null when unknown.</summary>
     Task<long?> EstimateRowCountAsync(TableSchema table, CancellationToken cancellationToken);
 

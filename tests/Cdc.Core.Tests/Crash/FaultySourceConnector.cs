@@ -14,6 +14,8 @@ public sealed class FaultySourceConnector(ISourceConnector inner, FaultPlan plan
 
     public Task<long?> EstimateRowCountAsync(TableSchema table, CancellationToken cancellationToken) => inner.EstimateRowCountAsync(table, cancellationToken);
 
+    public Task<DateTimeOffset> CurrentTimeAsync(CancellationToken cancellationToken) => inner.CurrentTimeAsync(cancellationToken);
+
     public Task<string> BeginSnapshotAsync(TableSchema table, bool resuming, CancellationToken cancellationToken) => inner.BeginSnapshotAsync(table, resuming, cancellationToken);
 
     public IAsyncEnumerable<object?[]> ReadSnapshotChunkAsync(TableSchema table, object?[]? afterKey, int maxRows, CancellationToken cancellationToken) =>

@@ -33,6 +33,8 @@ internal sealed class SnapshotOnlySource : ISourceConnector
 
     public Task<long?> EstimateRowCountAsync(TableSchema table, CancellationToken cancellationToken) => Task.FromResult<long?>(_tables[table.Table].Rows);
 
+    public Task<DateTimeOffset> CurrentTimeAsync(CancellationToken cancellationToken) => Task.FromResult(DateTimeOffset.UtcNow);
+
     public Task<string> BeginSnapshotAsync(TableSchema table, bool resuming, CancellationToken cancellationToken)
     {
         lock (SnapshotsBegun) SnapshotsBegun.Add(table.Table.Name);

@@ -35,13 +35,13 @@ public sealed class FakeSource(TableSchema table) : ISourceConnector
     {
         var kind = _rows.ContainsKey(id) ? ChangeKind.Update : ChangeKind.Insert;
         _rows[id] = [id, value];
-        Commit(new ChangeRow(kind, [id, value], DateTimeOffset.UnixEpoch.AddSeconds(_position)));
+        Commit(new ChangeRow(kind, [id, value], CommitTimeOfNext()));
     }
 
     public void Delete(int id)
     {
         _rows.Remove(id);
-        Commit(new ChangeRow(ChangeKind.Delete, [id, Unchanged.Value], DateTimeOffset.UnixEpoch.AddSeconds(_position)));
+        Commit(new ChangeRow(ChangeKind.Delete, [id, Unchanged.Value], CommitTimeOfNext()));
     }
 
     /// <summary>Puts rows in place without logging them (data that predates capture).</summary>
@@ -51,6 +51,9 @@ public sealed class FakeSource(TableSchema table) : ISourceConnector
     }
 
     private void Commit(ChangeRow row) => _log.Add((++_position, [row]));
+
+    /// <summary>The commit time of the transaction about to be logged: one second a transaction on the source's clock.</summary>
+    private DateTimeOffset CommitTimeOfNext() => DateTimeOffset.UnixEpoch.AddSeconds(_position + 1);
 
     /// <summary>Moves the source's position on without changing this table, as other tables' transactions do.</summary>
     public void AdvanceHead(int transactions) => _position += transactions;
@@ -81,6 +84,9 @@ public sealed class FakeSource(TableSchema table) : ISourceConnector
     }
 
     public Task<long?> EstimateRowCountAsync(TableSchema table, CancellationToken cancellationToken) => Task.FromResult<long?>(_rows.Count);
+
+    /// <summary>The source's clock: one second a transaction, the clock its changes' commit times are on.</summary>
+    public Task<DateTimeOffset> CurrentTimeAsync(CancellationToken cancellationToken) => Task.FromResult(DateTimeOffset.UnixEpoch.AddSeconds(_position));
 
     public Task<string> BeginSnapshotAsync(TableSchema table, bool resuming, CancellationToken cancellationToken)
     {

@@ -234,6 +234,7 @@ public sealed class GatewayStepTests : IDisposable
         public bool ReleasesChanges => inner.ReleasesChanges;
         public Task<IReadOnlyDictionary<TableId, string>> PrepareAsync(IReadOnlyList<Cdc.Core.Sources.CaptureTable> tables, CancellationToken cancellationToken) => inner.PrepareAsync(tables, cancellationToken);
         public Task<long?> EstimateRowCountAsync(TableSchema table, CancellationToken cancellationToken) => inner.EstimateRowCountAsync(table, cancellationToken);
+        public Task<DateTimeOffset> CurrentTimeAsync(CancellationToken cancellationToken) => inner.CurrentTimeAsync(cancellationToken);
         public Task<string> BeginSnapshotAsync(TableSchema table, bool resuming, CancellationToken cancellationToken) => inner.BeginSnapshotAsync(table, resuming, cancellationToken);
         public IAsyncEnumerable<object?[]> ReadSnapshotChunkAsync(TableSchema table, object?[]? afterKey, int maxRows, CancellationToken cancellationToken) => inner.ReadSnapshotChunkAsync(table, afterKey, maxRows, cancellationToken);
         public Task EndSnapshotAsync(TableSchema table, CancellationToken cancellationToken) => inner.EndSnapshotAsync(table, cancellationToken);

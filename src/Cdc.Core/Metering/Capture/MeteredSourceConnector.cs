@@ -96,6 +96,12 @@ internal sealed class MeteredSourceConnector(ISourceConnector inner, RunMeter me
 
     public Task<long?> EstimateRowCountAsync(TableSchema table, CancellationToken cancellationToken) => inner.EstimateRowCountAsync(table, cancellationToken);
 
+    public Task<DateTimeOffset> CurrentTimeAsync(CancellationToken cancellationToken)
+    {
+        meter.Run.SourceCall();
+        return inner.CurrentTimeAsync(cancellationToken);
+    }
+
     public async Task<string?> CaptureChangesAsync(IReadOnlyList<CaptureTable> tables, IChangeSink sink, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tables);

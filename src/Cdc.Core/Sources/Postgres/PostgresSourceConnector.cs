@@ -150,6 +150,15 @@ public sealed class PostgresSourceConnector : ISourceConnector
         }
     }
 
+    /// <summary>The server's clock_timestamp(): pgoutput's commit times come from the same clock.</summary>
+    public async Task<DateTimeOffset> CurrentTimeAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT clock_timestamp()");
+        return await command.ExecuteScalarAsync(cancellationToken) is DateTime utc
+            ? new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc))
+            : throw new SourceException("The PostgreSQL source did not return its clock (SELECT clock_timestamp()).");
+    }
+
     public Task<long?> EstimateRowCountAsync(TableSchema table, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(table);

@@ -12,7 +12,7 @@ namespace Cdc.Core.Sources.SqlServer;
 /// joined current rows all come from the same snapshot, so cleanup running meanwhile changes nothing this read sees.
 /// Tables are handed to the sink one after another, each in version order.
 /// </summary>
-internal sealed class ChangeTrackingCapture(ISourceSessions sessions, TimeProvider time, ILogger logger)
+internal sealed class ChangeTrackingCapture(ISourceSessions sessions, ILogger logger)
 {
     /// <summary>The current version, read before a snapshot's first chunk: every change at or before it is committed and
     /// visible to the chunks, which are read later (on a replica at least this far, <see cref="SqlServerSnapshotReader"/>).</summary>
@@ -45,6 +45,9 @@ internal sealed class ChangeTrackingCapture(ISourceSessions sessions, TimeProvid
         await using var session = await sessions.OpenAsync(SqlServerSnapshotReader.CommandTimeoutSeconds, cancellationToken);
         await session.BeginSnapshotAsync(cancellationToken);
         var to = CurrentVersionOf((await session.RowAsync(ChangeTrackingQuery.CurrentVersion, [], cancellationToken))?[0], sessions.Database);
+        // The server's clock, which stamped the snapshot rows too: every change read now is later than any chunk.
+        var readTime = (await session.RowAsync(SqlServerCatalog.CurrentTimeSql, [], cancellationToken))?[0] as DateTimeOffset?
+            ?? throw new SourceException($"The SQL Server source did not return its clock ({SqlServerCatalog.CurrentTimeSql}).");
         SqlServerSourceLog.ChangeTrackingCaptureStarted(logger, tables.Count, to);
 
         long? highest = null;
@@ -59,7 +62,7 @@ internal sealed class ChangeTrackingCapture(ISourceSessions sessions, TimeProvid
             ChangeTrackingRetention.EnsureReadable(schema.Table, after, minimum, sessions.Database);
             ChangeTrackingReadResult read;
             await using (var reader = await session.ReaderAsync(ChangeTrackingQuery.Changes(schema), ChangesParameters(after, to), CommandBehavior.SequentialAccess, cancellationToken))
-                read = await ChangeTrackingReader.ReadAsync(reader, schema, time.GetUtcNow(), sink, cancellationToken);
+                read = await ChangeTrackingReader.ReadAsync(reader, schema, readTime, sink, cancellationToken);
             SqlServerSourceLog.ChangeTrackingTableRead(logger, schema.Table, read.Rows, read.Transactions, after);
             if (read.Vanished > 0) SqlServerSourceLog.VanishedRowsStagedAsDeletes(logger, schema.Table, read.Vanished);
             if (read.LastVersion is { } last && (highest is null || last > highest)) highest = last;

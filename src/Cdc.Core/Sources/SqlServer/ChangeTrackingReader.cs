@@ -31,7 +31,7 @@ internal static class ChangeTrackingReader
             for (var i = 0; i < values.Length; i++) values[i] = SqlServerValues.Read(reader, firstColumn + i, table.Columns[i]);
             // Change tracking keeps commit times only to the minute (sys.dm_tran_commit_table.commit_time is a
             // smalldatetime), which could date a change before the snapshot row it replaces and make SCD 2 drop it as
-            // stale. The read time is later than every snapshot read and every earlier capture, on the same clock.
+            // stale. The read time (the server's clock) is later than every snapshot chunk and every earlier capture.
             var commitTime = readTime;
 
             if (open != version)

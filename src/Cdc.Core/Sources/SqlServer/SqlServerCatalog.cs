@@ -58,6 +58,9 @@ internal static class SqlServerCatalog
         """;
 
     /// <summary>Rows by the table's partitions' statistics: metadata visible with SELECT on the table, no DMV permission.</summary>
+    /// <summary>The server's clock, with its offset.</summary>
+    public const string CurrentTimeSql = "SELECT SYSDATETIMEOFFSET()";
+
     public const string RowEstimateSql = "SELECT SUM(p.rows) FROM sys.partitions AS p WHERE p.object_id = OBJECT_ID(@table) AND p.index_id IN (0, 1)";
 
     public static async Task<SqlServerDatabaseFacts> ReadDatabaseAsync(DbDataReader reader, CancellationToken cancellationToken)

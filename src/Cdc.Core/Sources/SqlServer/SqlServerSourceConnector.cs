@@ -56,7 +56,7 @@ public sealed class SqlServerSourceConnector : ISourceConnector
         var sessions = new SqlSourceSessions(connections);
         _discovery = new SqlServerTableDiscovery(connections, logger);
         _snapshots = new SqlServerSnapshotReader(sessions, time, logger);
-        _changeTracking = new ChangeTrackingCapture(sessions, time, logger);
+        _changeTracking = new ChangeTrackingCapture(sessions, logger);
         _cdc = new CdcReader(connections, captureInstanceConnections, options.ManageCaptureInstances, time, logger);
     }
 
@@ -261,6 +261,18 @@ public sealed class SqlServerSourceConnector : ISourceConnector
 
     private static bool IsReadOnlyIntent(SqlConnectionFactory connections) =>
         new SqlConnectionStringBuilder(connections.ConnectionString).ApplicationIntent == ApplicationIntent.ReadOnly;
+
+    /// <summary>SYSDATETIMEOFFSET(): CDC's commit times (cdc.lsn_time_mapping) and change tracking's read times come
+    /// from the same server clock.</summary>
+    public Task<DateTimeOffset> CurrentTimeAsync(CancellationToken cancellationToken) =>
+        _connections.Retry.ExecuteAsync(async ct =>
+        {
+            await using var connection = await _connections.OpenAsync(ct);
+            await using var command = new SqlCommand(SqlServerCatalog.CurrentTimeSql, connection);
+            return await command.ExecuteScalarAsync(ct) is DateTimeOffset now
+                ? now
+                : throw new SourceException($"The SQL Server source did not return its clock ({SqlServerCatalog.CurrentTimeSql}).");
+        }, cancellationToken).AsTask();
 
     private async Task<long?> EstimateAsync(TableId table, CancellationToken cancellationToken)
     {

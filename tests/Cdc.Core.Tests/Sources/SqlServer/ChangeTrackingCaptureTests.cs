@@ -15,6 +15,8 @@ public sealed class ChangeTrackingCaptureTests
 
     private const string CurrentVersion = "SELECT CHANGE_TRACKING_CURRENT_VERSION()";
     private const string MinValid = "SELECT CHANGE_TRACKING_MIN_VALID_VERSION(OBJECT_ID(@table))";
+    private const string ServerClock = "SELECT SYSDATETIMEOFFSET()";
+    private static readonly DateTimeOffset ServerNow = new(2025, 3, 4, 5, 6, 7, 123, TimeSpan.FromHours(1));
 
     private const string LinesChanges =
         "SELECT ct.SYS_CHANGE_VERSION, ct.SYS_CHANGE_OPERATION, ct.[id], t.[id], t.[qty] "
@@ -25,6 +27,7 @@ public sealed class ChangeTrackingCaptureTests
     {
         CurrentVersion => ResultSet([("v", typeof(long))], [90L]),
         MinValid => ResultSet([("v", typeof(long))], [10L]),
+        ServerClock => ResultSet([("now", typeof(DateTimeOffset))], [ServerNow]),
         LinesChanges => ResultSet(
             [("SYS_CHANGE_VERSION", typeof(long)), ("SYS_CHANGE_OPERATION", typeof(string)), ("ct.id", typeof(int)), ("id", typeof(int)), ("qty", typeof(int))],
             [85L, "U", 7, 7, 3]),
@@ -38,17 +41,18 @@ public sealed class ChangeTrackingCaptureTests
         var log = new CapturedLog();
         var sink = new RecordedChanges();
 
-        var highest = await new ChangeTrackingCapture(sessions, TimeProvider.System, log)
+        var highest = await new ChangeTrackingCapture(sessions, log)
             .CaptureAsync([(Orders, 100), (Lines, 80)], sink, CancellationToken.None);
 
         highest.Should().Be(85);
         sink.Events.Should().Equal(
             "begin ct:00000000000000000085", "Update sales.Lines", "commit ct:00000000000000000085", "advance sales.Lines ct:00000000000000000090");
         sessions.Log.Should().Equal(
-            "open", "begin snapshot", "sql " + CurrentVersion,
+            "open", "begin snapshot", "sql " + CurrentVersion, "sql " + ServerClock,
             "sql " + MinValid + " | @table=[sales].[Lines]",
             "sql " + LinesChanges + " | @after=80, @to=90",
             "commit", "close");
+        sink.Rows.Should().OnlyContain(r => r.Row.CommitTime == ServerNow, "changes carry the server's clock read in the capture's transaction");
         log.Lines.Should().Contain(l => l.StartsWith("Warning 1324: The position of sales.Orders, change tracking version 100, lies beyond the current version 90", StringComparison.Ordinal));
     }
 
@@ -59,10 +63,10 @@ public sealed class ChangeTrackingCaptureTests
             [("SYS_CHANGE_VERSION", typeof(long)), ("SYS_CHANGE_OPERATION", typeof(string)), ("ct.id", typeof(int)), ("id", typeof(int)), ("qty", typeof(int))]) : Answer(sql));
         var sink = new RecordedChanges();
 
-        var highest = await new ChangeTrackingCapture(sessions, TimeProvider.System, new CapturedLog()).CaptureAsync([(Lines, 90)], sink, CancellationToken.None);
+        var highest = await new ChangeTrackingCapture(sessions, new CapturedLog()).CaptureAsync([(Lines, 90)], sink, CancellationToken.None);
 
         highest.Should().BeNull();
         sink.Events.Should().Equal("advance sales.Lines ct:00000000000000000090");
-        sessions.Statements.Should().Equal(CurrentVersion, MinValid, LinesChanges);
+        sessions.Statements.Should().Equal(CurrentVersion, ServerClock, MinValid, LinesChanges);
     }
 }

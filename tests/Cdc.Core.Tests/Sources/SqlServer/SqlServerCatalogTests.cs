@@ -52,6 +52,7 @@ public sealed class SqlServerCatalogTests
             "WHERE o.schema_id = SCHEMA_ID(@schema) AND o.type = 'U' AND o.is_ms_shipped = 0 AND (@table IS NULL OR o.name = @table)\n" +
             "ORDER BY c.object_id, c.column_id;");
         SqlServerCatalog.RowEstimateSql.Should().Be("SELECT SUM(p.rows) FROM sys.partitions AS p WHERE p.object_id = OBJECT_ID(@table) AND p.index_id IN (0, 1)");
+        SqlServerCatalog.CurrentTimeSql.Should().Be("SELECT SYSDATETIMEOFFSET()");
     }
 
     [Fact]
