@@ -13,7 +13,7 @@ var verbose = new Option<bool>("--verbose", "-v") { Description = "Log every ste
 var root = new RootCommand("ingest: snapshot and change data capture from SQL Server and PostgreSQL into analytics tables, staged through blob storage.")
 {
     verbose,
-    ValidateCommand.Create(),
+    ValidateCommand.Create(verbose),
     RunCommand.Create(verbose),
     WatchCommand.Create(verbose),
     StatusCommand.Create(verbose),

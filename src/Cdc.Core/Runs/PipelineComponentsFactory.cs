@@ -30,7 +30,7 @@ public static class PipelineComponentsFactory
             () => Wrap(CreateTarget(pipeline, loggers), overrides.WrapTarget));
     }
 
-    private static ISourceConnector CreateSource(PipelineDefinition pipeline, ILoggerFactory loggers) => pipeline.Source.Kind switch
+    internal static ISourceConnector CreateSource(PipelineDefinition pipeline, ILoggerFactory loggers) => pipeline.Source.Kind switch
     {
         SourceKind.Postgres => new PostgresSourceConnector(
             pipeline.Source.Connection,

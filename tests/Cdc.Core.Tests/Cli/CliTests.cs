@@ -34,6 +34,52 @@ public sealed class CliTests(PostgresFixture postgres) : IDisposable
     }
 
     [Fact]
+    public async Task Validate_with_source_checks_each_table_against_the_source_and_names_what_cannot_be_captured()
+    {
+        var source = await postgres.NewDatabaseAsync("clivalidate");
+        await using (var connection = new NpgsqlConnection(source))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand("CREATE TABLE public.good (id int PRIMARY KEY, note text); CREATE TABLE public.tagged (id int PRIMARY KEY, tags text[])", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        string Pipeline(string table) => $"""
+            name: validate-source
+            source:
+              kind: postgres
+              connection: ${"{"}env:CLI_SOURCE{"}"}
+            objects:
+              - schema: public
+                table: {table}
+            staging:
+              location: {Path.Combine(_folder, "staging")}
+            destination:
+              kind: postgres
+              connection: Host=unused
+            """;
+        var good = Path.Combine(_folder, "good.yaml");
+        var tagged = Path.Combine(_folder, "tagged.yaml");
+        await File.WriteAllTextAsync(good, Pipeline("good"));
+        await File.WriteAllTextAsync(tagged, Pipeline("tagged"));
+        var environment = new Dictionary<string, string> { ["CLI_SOURCE"] = source };
+
+        var fine = await IngestProcess.RunAsync(["validate", good, "--source"], environment);
+        var refused = await IngestProcess.RunAsync(["validate", tagged, "--source"], environment);
+
+        fine.ExitCode.Should().Be(0, fine.Error);
+        fine.Output.Should().Contain("public.good: 2 columns, key (id)").And.Contain("1 table can be captured");
+        refused.ExitCode.Should().Be(2, refused.Output);
+        refused.Error.Should().Contain("tagged.yaml: source:").And.Contain("tags").And.Contain("arrays are not supported");
+        Directory.Exists(Path.Combine(_folder, "staging")).Should().BeFalse("checking the source touches nothing else");
+        await using (var connection = new NpgsqlConnection(source))
+        {
+            await connection.OpenAsync();
+            await using var slots = new NpgsqlCommand("SELECT count(*) FROM pg_replication_slots WHERE database = current_database()", connection);
+            ((long)(await slots.ExecuteScalarAsync())!).Should().Be(0, "validation creates no replication slot");
+        }
+    }
+
+    [Fact]
     public async Task Run_then_status_then_a_full_refresh_of_an_unknown_table()
     {
         var source = await postgres.NewDatabaseAsync("clisrc");
