@@ -16,7 +16,7 @@ internal static class PhaseBenchmark
         await using var targetWriter = components.CreateTarget();
         var tables = await sourceConnector.DiscoverAsync(FlowPlanner.Selections(pipeline), ct);
         await sourceConnector.PrepareAsync(tables, ct);
-        await sourceConnector.BeginSnapshotAsync(tables[0], false, ct);
+        await sourceConnector.BeginSnapshotAsync(tables[0], null, ct);
         var readCpu = new CpuClock();
         var readWatch = Stopwatch.StartNew();
         long sourceRows = 0;

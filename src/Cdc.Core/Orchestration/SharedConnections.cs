@@ -72,8 +72,8 @@ internal sealed class SharedConnections : IAsyncDisposable
 
         public Task<DateTimeOffset> CurrentTimeAsync(CancellationToken cancellationToken) => inner.CurrentTimeAsync(cancellationToken);
 
-        public Task<string> BeginSnapshotAsync(TableSchema table, bool resuming, CancellationToken cancellationToken) =>
-            inner.BeginSnapshotAsync(table, resuming, cancellationToken);
+        public Task<string> BeginSnapshotAsync(TableSchema table, string? resumeFrom, CancellationToken cancellationToken) =>
+            inner.BeginSnapshotAsync(table, resumeFrom, cancellationToken);
 
         public IAsyncEnumerable<object?[]> ReadSnapshotChunkAsync(TableSchema table, object?[]? afterKey, int maxRows, CancellationToken cancellationToken) =>
             inner.ReadSnapshotChunkAsync(table, afterKey, maxRows, cancellationToken);

@@ -162,7 +162,7 @@ public sealed class GatewayStep(
         var schemaChanged = state.SnapshotGeneration > 0 && !state.SnapshotComplete && state.SchemaFingerprint is not null && state.SchemaFingerprint != table.Fingerprint;
         if (state.FullRefreshRequested || state.SnapshotGeneration == 0 || schemaChanged)
         {
-            var start = await source.BeginSnapshotAsync(table, resuming: false, cancellationToken);
+            var start = await source.BeginSnapshotAsync(table, resumeFrom: null, cancellationToken);
             state = state with
             {
                 SnapshotGeneration = state.SnapshotGeneration + 1,
@@ -180,7 +180,7 @@ public sealed class GatewayStep(
         else if (!state.SnapshotComplete)
         {
             // The original start position stays: the source was never acknowledged past it.
-            await source.BeginSnapshotAsync(table, resuming: true, cancellationToken);
+            await source.BeginSnapshotAsync(table, resumeFrom: state.SnapshotStartPosition, cancellationToken);
             RunLog.SnapshotResumed(logger, table.Table, state.SnapshotGeneration, state.LastSequence);
         }
         else

@@ -43,7 +43,9 @@ public interface ISourceConnector : IAsyncDisposable
 
     /// <summary>Begins (or resumes) a snapshot of a table. Returns the position from which captured changes must be
     /// applied on top of the snapshot: every change committed after the snapshot's data was read is at or after it.</summary>
-    Task<string> BeginSnapshotAsync(TableSchema table, bool resuming, CancellationToken cancellationToken);
+    /// <param name="resumeFrom">For a snapshot resumed after its last committed chunk, the start position its first
+    /// chunk recorded (which stays the snapshot's start; the position returned then goes unused); null for a new one.</param>
+    Task<string> BeginSnapshotAsync(TableSchema table, string? resumeFrom, CancellationToken cancellationToken);
 
     /// <summary>Reads up to <paramref name="maxRows"/> rows with key greater than <paramref name="afterKey"/> (all rows
     /// when null), in key order. Values are in <see cref="LogicalTypeClr"/> representation and aligned with

@@ -35,7 +35,7 @@ internal sealed class SnapshotOnlySource : ISourceConnector
 
     public Task<DateTimeOffset> CurrentTimeAsync(CancellationToken cancellationToken) => Task.FromResult(DateTimeOffset.UtcNow);
 
-    public Task<string> BeginSnapshotAsync(TableSchema table, bool resuming, CancellationToken cancellationToken)
+    public Task<string> BeginSnapshotAsync(TableSchema table, string? resumeFrom, CancellationToken cancellationToken)
     {
         lock (SnapshotsBegun) SnapshotsBegun.Add(table.Table.Name);
         return Task.FromResult("0");

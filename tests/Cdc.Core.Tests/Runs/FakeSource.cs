@@ -88,9 +88,13 @@ public sealed class FakeSource(TableSchema table) : ISourceConnector
     /// <summary>The source's clock: one second a transaction, the clock its changes' commit times are on.</summary>
     public Task<DateTimeOffset> CurrentTimeAsync(CancellationToken cancellationToken) => Task.FromResult(DateTimeOffset.UnixEpoch.AddSeconds(_position));
 
-    public Task<string> BeginSnapshotAsync(TableSchema table, bool resuming, CancellationToken cancellationToken)
+    /// <summary>What each BeginSnapshot was handed as the start to resume from (null for a new snapshot).</summary>
+    public List<string?> SnapshotResumedFrom { get; } = [];
+
+    public Task<string> BeginSnapshotAsync(TableSchema table, string? resumeFrom, CancellationToken cancellationToken)
     {
         SnapshotsBegun++;
+        SnapshotResumedFrom.Add(resumeFrom);
         return Task.FromResult((ReleasesChanges ? Acknowledged : _position).ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 

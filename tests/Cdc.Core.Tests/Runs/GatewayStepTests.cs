@@ -63,6 +63,8 @@ public sealed class GatewayStepTests : IDisposable
         commits.Where(c => c.Kind == BatchKind.SnapshotChunk).Sum(c => c.RowCount).Should().Be(26, "the resumed snapshot reads each row exactly once");
         commits.Where(c => c.Kind == BatchKind.SnapshotChunk).Select(c => c.SnapshotGeneration).Should().OnlyContain(g => g == 1);
         source.SnapshotsBegun.Should().Be(2);
+        var start = commits.First(c => c.Kind == BatchKind.SnapshotChunk).FromPosition;
+        source.SnapshotResumedFrom.Should().Equal([null, start], "a resumed snapshot is handed the start its first chunk recorded");
     }
 
     [Fact]
@@ -235,7 +237,7 @@ public sealed class GatewayStepTests : IDisposable
         public Task<IReadOnlyDictionary<TableId, string>> PrepareAsync(IReadOnlyList<Cdc.Core.Sources.CaptureTable> tables, CancellationToken cancellationToken) => inner.PrepareAsync(tables, cancellationToken);
         public Task<long?> EstimateRowCountAsync(TableSchema table, CancellationToken cancellationToken) => inner.EstimateRowCountAsync(table, cancellationToken);
         public Task<DateTimeOffset> CurrentTimeAsync(CancellationToken cancellationToken) => inner.CurrentTimeAsync(cancellationToken);
-        public Task<string> BeginSnapshotAsync(TableSchema table, bool resuming, CancellationToken cancellationToken) => inner.BeginSnapshotAsync(table, resuming, cancellationToken);
+        public Task<string> BeginSnapshotAsync(TableSchema table, string? resumeFrom, CancellationToken cancellationToken) => inner.BeginSnapshotAsync(table, resumeFrom, cancellationToken);
         public IAsyncEnumerable<object?[]> ReadSnapshotChunkAsync(TableSchema table, object?[]? afterKey, int maxRows, CancellationToken cancellationToken) => inner.ReadSnapshotChunkAsync(table, afterKey, maxRows, cancellationToken);
         public Task EndSnapshotAsync(TableSchema table, CancellationToken cancellationToken) => inner.EndSnapshotAsync(table, cancellationToken);
         public Task<string?> CaptureChangesAsync(IReadOnlyList<Cdc.Core.Sources.CaptureTable> tables, Cdc.Core.Sources.IChangeSink sink, CancellationToken cancellationToken) => inner.CaptureChangesAsync(tables, sink, cancellationToken);

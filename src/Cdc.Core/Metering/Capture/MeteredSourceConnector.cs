@@ -27,7 +27,7 @@ internal sealed class MeteredSourceConnector(ISourceConnector inner, RunMeter me
         return inner.PrepareAsync(tables, cancellationToken);
     }
 
-    public async Task<string> BeginSnapshotAsync(TableSchema table, bool resuming, CancellationToken cancellationToken)
+    public async Task<string> BeginSnapshotAsync(TableSchema table, string? resumeFrom, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(table);
         var step = meter.For(table.Table, UsageStep.Gateway);
@@ -35,7 +35,7 @@ internal sealed class MeteredSourceConnector(ISourceConnector inner, RunMeter me
         var start = meter.Time.GetUtcNow();
         try
         {
-            var position = await inner.BeginSnapshotAsync(table, resuming, cancellationToken);
+            var position = await inner.BeginSnapshotAsync(table, resumeFrom, cancellationToken);
             if (!meter.RowEstimates.ContainsKey(table.Table))
             {
                 // An estimate only feeds progress percentages; failing to get one must not fail the snapshot.

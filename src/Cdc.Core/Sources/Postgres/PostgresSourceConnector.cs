@@ -94,7 +94,7 @@ public sealed class PostgresSourceConnector : ISourceConnector
     /// replaying a change a chunk already saw is harmless, because the target applies full row images per key
     /// idempotently (an insert of a row that exists overwrites it, a delete of a missing row does nothing).
     /// </remarks>
-    public async Task<string> BeginSnapshotAsync(TableSchema table, bool resuming, CancellationToken cancellationToken)
+    public async Task<string> BeginSnapshotAsync(TableSchema table, string? resumeFrom, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(table);
         await _exportGate.WaitAsync(cancellationToken);

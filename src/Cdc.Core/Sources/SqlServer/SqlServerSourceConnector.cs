@@ -168,7 +168,7 @@ public sealed class SqlServerSourceConnector : ISourceConnector
     /// first checks that its replica (read-only intent may route every connection elsewhere) has come at least as far
     /// as the start, refusing to read on one that has not.
     /// </remarks>
-    public async Task<string> BeginSnapshotAsync(TableSchema table, bool resuming, CancellationToken cancellationToken)
+    public async Task<string> BeginSnapshotAsync(TableSchema table, string? resumeFrom, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(table);
         var known = await KnownAsync(table, cancellationToken);
@@ -182,11 +182,12 @@ public sealed class SqlServerSourceConnector : ISourceConnector
             var info = await CdcInfoAsync(table.Table, cancellationToken);
             start = new SnapshotStart(await _cdc.SnapshotPositionAsync(info, cancellationToken), info.InUse.Name);
         }
-        // Every chunk read from now on must come from a replica at least this far. A resumed snapshot keeps the start
-        // its first chunk recorded, which the gateway holds; its chunks are held to the position read now.
+        // Every chunk read from now on must come from a replica at least as far as the snapshot's start: for a resumed
+        // snapshot the start its first chunk recorded (the gateway hands it back), else the position read now.
+        if (resumeFrom is not null) start = start with { Position = resumeFrom };
         _snapshots.Started(table.Table, start);
         var position = start.Position;
-        if (!resuming) SqlServerSourceLog.SnapshotStarted(_logger, table.Table, known.Mode == CaptureMode.ChangeTracking ? "change tracking" : "CDC", position);
+        if (resumeFrom is null) SqlServerSourceLog.SnapshotStarted(_logger, table.Table, known.Mode == CaptureMode.ChangeTracking ? "change tracking" : "CDC", position);
         return position;
     }
 

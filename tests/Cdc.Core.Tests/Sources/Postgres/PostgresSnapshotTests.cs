@@ -23,7 +23,7 @@ public sealed class PostgresSnapshotTests(PostgresFixture fixture)
             "CREATE TABLE public.t (id int PRIMARY KEY, name text); INSERT INTO public.t SELECT i, 'n' || i FROM generate_series(10, 1, -1) AS i");
         var (connector, tables) = await db.PreparedAsync(SourceDatabase.Table("public", "t"));
         var table = tables.Single();
-        await connector.BeginSnapshotAsync(table, resuming: false, CancellationToken.None);
+        await connector.BeginSnapshotAsync(table, resumeFrom: null, CancellationToken.None);
 
         var first = await ReadAsync(connector, table, null, 4);
         first.Select(r => r[0]).Should().Equal(1, 2, 3, 4);
@@ -224,7 +224,7 @@ public sealed class PostgresSnapshotTests(PostgresFixture fixture)
         var table = tables.Single();
         await db.ExecuteAsync("INSERT INTO public.t VALUES (6, 'after'); UPDATE public.t SET v = 'changed' WHERE id = 1; DELETE FROM public.t WHERE id = 2");
 
-        var start = await connector.BeginSnapshotAsync(table, resuming: false, CancellationToken.None);
+        var start = await connector.BeginSnapshotAsync(table, resumeFrom: null, CancellationToken.None);
         var firstChunk = await ReadAsync(connector, table, null, 3);
         var rest = await ReadAsync(connector, table, KeyOf(table, firstChunk[^1]), 100);
         await connector.EndSnapshotAsync(table, CancellationToken.None);
@@ -245,16 +245,16 @@ public sealed class PostgresSnapshotTests(PostgresFixture fixture)
         await db.ExecuteAsync("INSERT INTO public.a VALUES (2); INSERT INTO public.b VALUES (2)");
         var (a, b) = (tables.Single(t => t.Table.Name == "a"), tables.Single(t => t.Table.Name == "b"));
 
-        var startA = await connector.BeginSnapshotAsync(a, resuming: false, CancellationToken.None);
+        var startA = await connector.BeginSnapshotAsync(a, resumeFrom: null, CancellationToken.None);
         (await ReadAsync(connector, a, null, 10)).Should().HaveCount(1);
         await connector.EndSnapshotAsync(a, CancellationToken.None);
 
-        var startB = await connector.BeginSnapshotAsync(b, resuming: false, CancellationToken.None);
+        var startB = await connector.BeginSnapshotAsync(b, resumeFrom: null, CancellationToken.None);
         startB.Should().Be(startA);
         (await ReadAsync(connector, b, null, 10)).Should().HaveCount(1, "the second table still reads the slot's exported snapshot");
         await connector.EndSnapshotAsync(b, CancellationToken.None);
 
-        var later = await connector.BeginSnapshotAsync(a, resuming: false, CancellationToken.None);
+        var later = await connector.BeginSnapshotAsync(a, resumeFrom: null, CancellationToken.None);
         connector.ComparePositions(later, startA).Should().BeGreaterThanOrEqualTo(0);
         (await ReadAsync(connector, a, null, 10)).Should().HaveCount(2, "once released, snapshots read current data");
     }
@@ -268,7 +268,7 @@ public sealed class PostgresSnapshotTests(PostgresFixture fixture)
         await db.ExecuteAsync("INSERT INTO public.t VALUES (1)");
 
         var (connector, _) = await db.PreparedAsync(SourceDatabase.Table("public", "t"));
-        var start = await connector.BeginSnapshotAsync(tables.Single(), resuming: true, CancellationToken.None);
+        var start = await connector.BeginSnapshotAsync(tables.Single(), resumeFrom: "0/1", CancellationToken.None);
         start.Should().Be(await connector.GetResumePositionAsync(CancellationToken.None));
         (await ReadAsync(connector, tables.Single(), null, 10)).Should().ContainSingle().Which.Should().Equal(1);
     }

@@ -73,7 +73,7 @@ public sealed class SqlServerSourceServerTests(SqlServerFixture fixture)
         await db.ExecuteAsync($"INSERT INTO dbo.types (id, b, ti, si, bi, d38, n9, m, sm, f, r, dt, tm, dtm, sdt, dt2, dto, c, vc, nc, nvm, tx, ntx, bn, vbm, img, g, x, h, geo, gm, v) VALUES (1, {values})");
         var connector = db.Connector();
         var table = (await connector.DiscoverAsync([Table("dbo", "types")], None)).Single();
-        var start = await connector.BeginSnapshotAsync(table, resuming: false, None);
+        var start = await connector.BeginSnapshotAsync(table, resumeFrom: null, None);
         var snapshot = (await ReadAllAsync(connector, table)).Single();
 
         await db.ExecuteAsync($"INSERT INTO dbo.types (id, b, ti, si, bi, d38, n9, m, sm, f, r, dt, tm, dtm, sdt, dt2, dto, c, vc, nc, nvm, tx, ntx, bn, vbm, img, g, x, h, geo, gm, v) VALUES (2, {values})");
@@ -154,7 +154,7 @@ public sealed class SqlServerSourceServerTests(SqlServerFixture fixture)
             "INSERT INTO dbo.t VALUES (1, N'one'), (2, N'two'), (3, N'three')");
         var connector = db.Connector();
         var table = (await connector.DiscoverAsync([Table("dbo", "t")], None)).Single();
-        var start = await connector.BeginSnapshotAsync(table, resuming: false, None);
+        var start = await connector.BeginSnapshotAsync(table, resumeFrom: null, None);
         (await ReadAllAsync(connector, table)).Should().HaveCount(3);
 
         await db.ExecuteAsync(
@@ -188,7 +188,7 @@ public sealed class SqlServerSourceServerTests(SqlServerFixture fixture)
         var db = await CreateAsync(fixture, "CREATE TABLE dbo.t (id int PRIMARY KEY)", "ALTER TABLE dbo.t ENABLE CHANGE_TRACKING", "INSERT INTO dbo.t VALUES (1)");
         var connector = db.Connector();
         var table = (await connector.DiscoverAsync([Table("dbo", "t")], None)).Single();
-        var start = await connector.BeginSnapshotAsync(table, resuming: false, None);
+        var start = await connector.BeginSnapshotAsync(table, resumeFrom: null, None);
         await db.ExecuteAsync("INSERT INTO dbo.t VALUES (2)");
 
         // Turning tracking off and on again raises the table's minimum valid version past every saved position.
@@ -212,7 +212,7 @@ public sealed class SqlServerSourceServerTests(SqlServerFixture fixture)
         var db = await CreateAsync(fixture, "CREATE TABLE dbo.t (id int PRIMARY KEY, old_col int, keep nvarchar(5))", "ALTER TABLE dbo.t ENABLE CHANGE_TRACKING", "INSERT INTO dbo.t VALUES (1, 1, N'a')");
         var connector = db.Connector();
         var before = (await connector.DiscoverAsync([Table("dbo", "t")], None)).Single();
-        var start = await connector.BeginSnapshotAsync(before, resuming: false, None);
+        var start = await connector.BeginSnapshotAsync(before, resumeFrom: null, None);
 
         await db.ExecuteAsync("ALTER TABLE dbo.t ADD added datetime2(3) NULL", "ALTER TABLE dbo.t DROP COLUMN old_col", "INSERT INTO dbo.t (id, keep, added) VALUES (2, N'b', '2024-01-01')");
         var after = (await connector.DiscoverAsync([Table("dbo", "t", before.KeyColumns)], None)).Single();
