@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using Cdc.Core.Postgres;
 using Npgsql;
 using NpgsqlTypes;
@@ -106,34 +104,7 @@ internal static class AppliedStateStore
     }
 
     /// <summary>The target's columns and keys as applied, kept with the state for later evolution and inspection.</summary>
-    public static string SchemaJson(TargetTableLayout layout, IEnumerable<TargetColumn> columns)
-    {
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream))
-        {
-            json.WriteStartObject();
-            json.WriteString("sourceTable", layout.Schema.Table.ToString());
-            json.WriteNumber("scdType", layout.Flow.ScdType);
-            json.WriteBoolean("softDeletes", layout.SoftDeletes);
-            json.WriteStartArray("keys");
-            foreach (var key in layout.Schema.KeyColumns) json.WriteStringValue(key);
-            json.WriteEndArray();
-            json.WriteStartArray("primaryKey");
-            foreach (var key in layout.PrimaryKey) json.WriteStringValue(key);
-            json.WriteEndArray();
-            json.WriteStartArray("columns");
-            foreach (var column in columns)
-            {
-                json.WriteStartObject();
-                json.WriteString("name", column.Name);
-                json.WriteString("type", column.Type.Sql);
-                var source = layout.Schema.Find(column.Name);
-                if (source is not null) json.WriteString("logicalType", source.Type.ToString());
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
+    public static string SchemaJson(TargetTableLayout layout, IEnumerable<TargetColumn> columns) =>
+        AppliedSchemaJson.Write(layout.Schema, layout.Flow.ScdType, layout.SoftDeletes, layout.PrimaryKey,
+            columns.Select(c => (c.Name, c.Type.Sql)));
 }

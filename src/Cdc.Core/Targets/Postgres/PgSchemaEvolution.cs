@@ -20,52 +20,25 @@ internal sealed record EvolutionPlan(
 /// </summary>
 internal static class PgSchemaEvolution
 {
+    private static readonly SchemaEvolutionRules<TargetColumn, PgColumnType> Rules = new(
+        StringComparer.Ordinal,
+        c => c.Name,
+        c => c.Type,
+        (from, to) => PgTypeMapping.Classify(from, to) switch
+        {
+            PgTypeChange.Same => ColumnTypeChange.Same,
+            PgTypeChange.Widening => ColumnTypeChange.Widening,
+            _ => ColumnTypeChange.Incompatible,
+        },
+        // The wanted column replaces the existing one (same name, compared exactly).
+        (existing, wanted) => wanted);
+
     public static EvolutionPlan Plan(TargetTableLayout wanted, ExistingTable actual)
     {
         ArgumentNullException.ThrowIfNull(wanted);
         ArgumentNullException.ThrowIfNull(actual);
-        var breaking = new List<string>();
-
-        if (!actual.PrimaryKey.SequenceEqual(wanted.PrimaryKey, StringComparer.Ordinal))
-            breaking.Add($"the key changed from ({Describe(actual.PrimaryKey)}) to ({Describe(wanted.PrimaryKey)})");
-
-        var keys = new HashSet<string>(wanted.PrimaryKey, StringComparer.Ordinal);
-        var added = new List<TargetColumn>();
-        var widened = new List<(string, PgColumnType, PgColumnType)>();
-        var final = actual.Columns.ToList();
-        foreach (var column in wanted.AllColumns)
-        {
-            var existing = actual.Find(column.Name);
-            if (existing is null)
-            {
-                if (!keys.Contains(column.Name))
-                {
-                    added.Add(column);
-                    final.Add(column);
-                }
-                continue;
-            }
-            switch (PgTypeMapping.Classify(existing.Type, column.Type))
-            {
-                case PgTypeChange.Same:
-                    break;
-                case PgTypeChange.Widening when !keys.Contains(column.Name):
-                    widened.Add((column.Name, existing.Type, column.Type));
-                    final[final.FindIndex(c => c.Name == column.Name)] = column;
-                    break;
-                case PgTypeChange.Widening:
-                    breaking.Add($"key column \"{column.Name}\" changed type from {existing.Type} to {column.Type}");
-                    break;
-                default:
-                    breaking.Add($"column \"{column.Name}\" changed type from {existing.Type} to {column.Type}, which the target cannot follow without losing or reinterpreting values");
-                    break;
-            }
-        }
-
-        if (breaking.Count > 0)
-            throw new SchemaEvolutionException(wanted.Flow, $"breaking schema change in {wanted.Schema.Table}: {string.Join("; ", breaking)}");
-        return new EvolutionPlan(added, widened, final);
+        var plan = SchemaEvolutionPlanner.Plan(wanted.Flow, wanted.Schema.Table, wanted.AllColumns, wanted.PrimaryKey,
+            actual.Columns, actual.PrimaryKey, actual.Find, Rules);
+        return new EvolutionPlan(plan.Added, plan.Widened, plan.FinalColumns);
     }
-
-    private static string Describe(IReadOnlyList<string> columns) => columns.Count == 0 ? "none" : string.Join(", ", columns.Select(c => $"\"{c}\""));
 }

@@ -1,7 +1,5 @@
 using System.Data;
 using System.Data.Common;
-using System.Text;
-using System.Text.Json;
 using Cdc.Core.SqlServer;
 using Microsoft.Data.SqlClient;
 
@@ -140,34 +138,7 @@ internal static class SqlAppliedState
 
     /// <summary>The target's columns and keys as applied, kept with the state for later evolution and inspection
     /// (the same document as the PostgreSQL target's).</summary>
-    public static string SchemaJson(SqlTargetLayout layout, IEnumerable<SqlTargetColumn> columns)
-    {
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream))
-        {
-            json.WriteStartObject();
-            json.WriteString("sourceTable", layout.Schema.Table.ToString());
-            json.WriteNumber("scdType", layout.Flow.ScdType);
-            json.WriteBoolean("softDeletes", layout.SoftDeletes);
-            json.WriteStartArray("keys");
-            foreach (var key in layout.Schema.KeyColumns) json.WriteStringValue(key);
-            json.WriteEndArray();
-            json.WriteStartArray("primaryKey");
-            foreach (var key in layout.PrimaryKey) json.WriteStringValue(key);
-            json.WriteEndArray();
-            json.WriteStartArray("columns");
-            foreach (var column in columns)
-            {
-                json.WriteStartObject();
-                json.WriteString("name", column.Name);
-                json.WriteString("type", column.Type.Sql);
-                var source = layout.Schema.Find(column.Name);
-                if (source is not null) json.WriteString("logicalType", source.Type.ToString());
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
+    public static string SchemaJson(SqlTargetLayout layout, IEnumerable<SqlTargetColumn> columns) =>
+        AppliedSchemaJson.Write(layout.Schema, layout.Flow.ScdType, layout.SoftDeletes, layout.PrimaryKey,
+            columns.Select(c => (c.Name, c.Type.Sql)));
 }

@@ -20,52 +20,25 @@ internal sealed record SqlEvolutionPlan(
 /// </summary>
 internal static class SqlSchemaEvolution
 {
+    private static readonly SchemaEvolutionRules<SqlTargetColumn, SqlColumnType> Rules = new(
+        StringComparer.OrdinalIgnoreCase,
+        c => c.Name,
+        c => c.Type,
+        (from, to) => SqlTypeMapping.Classify(from, to) switch
+        {
+            SqlTypeChange.Same => ColumnTypeChange.Same,
+            SqlTypeChange.Widening => ColumnTypeChange.Widening,
+            _ => ColumnTypeChange.Incompatible,
+        },
+        // The column keeps the name the table gives it (which may differ in case from the batch's).
+        (existing, wanted) => existing with { Type = wanted.Type });
+
     public static SqlEvolutionPlan Plan(SqlTargetLayout wanted, ExistingSqlTable actual)
     {
         ArgumentNullException.ThrowIfNull(wanted);
         ArgumentNullException.ThrowIfNull(actual);
-        var breaking = new List<string>();
-
-        if (!actual.PrimaryKey.SequenceEqual(wanted.PrimaryKey, StringComparer.OrdinalIgnoreCase))
-            breaking.Add($"the key changed from ({Describe(actual.PrimaryKey)}) to ({Describe(wanted.PrimaryKey)})");
-
-        var keys = new HashSet<string>(wanted.PrimaryKey, StringComparer.OrdinalIgnoreCase);
-        var added = new List<SqlTargetColumn>();
-        var widened = new List<(string, SqlColumnType, SqlColumnType)>();
-        var final = actual.Columns.ToList();
-        foreach (var column in wanted.AllColumns)
-        {
-            var existing = actual.Find(column.Name);
-            if (existing is null)
-            {
-                if (!keys.Contains(column.Name))
-                {
-                    added.Add(column);
-                    final.Add(column);
-                }
-                continue;
-            }
-            switch (SqlTypeMapping.Classify(existing.Type, column.Type))
-            {
-                case SqlTypeChange.Same:
-                    break;
-                case SqlTypeChange.Widening when !keys.Contains(column.Name):
-                    widened.Add((existing.Name, existing.Type, column.Type));
-                    final[final.IndexOf(existing)] = existing with { Type = column.Type };
-                    break;
-                case SqlTypeChange.Widening:
-                    breaking.Add($"key column \"{column.Name}\" changed type from {existing.Type} to {column.Type}");
-                    break;
-                default:
-                    breaking.Add($"column \"{column.Name}\" changed type from {existing.Type} to {column.Type}, which the target cannot follow without losing or reinterpreting values");
-                    break;
-            }
-        }
-
-        if (breaking.Count > 0)
-            throw new SchemaEvolutionException(wanted.Flow, $"breaking schema change in {wanted.Schema.Table}: {string.Join("; ", breaking)}");
-        return new SqlEvolutionPlan(added, widened, final);
+        var plan = SchemaEvolutionPlanner.Plan(wanted.Flow, wanted.Schema.Table, wanted.AllColumns, wanted.PrimaryKey,
+            actual.Columns, actual.PrimaryKey, actual.Find, Rules);
+        return new SqlEvolutionPlan(plan.Added, plan.Widened, plan.FinalColumns);
     }
-
-    private static string Describe(IReadOnlyList<string> columns) => columns.Count == 0 ? "none" : string.Join(", ", columns.Select(c => $"\"{c}\""));
 }
