@@ -12,8 +12,15 @@ public sealed record MeteringSettings
     /// <summary>Instance memory the Functions plan bills GB-seconds for (Flex Consumption: 512, 2048 or 4096 MB).</summary>
     public int InstanceMemoryMb { get; init; } = DefaultInstanceMemoryMb;
 
-    /// <summary>Function executions one run costs (the CLI is one; an orchestration may count its activities).</summary>
+    /// <summary>Function executions one run costs where its activities are not executions of their own (the CLI: one).</summary>
     public int ExecutionsPerRun { get; init; } = 1;
+
+    /// <summary>
+    /// True under Durable Functions, where every activity is a billed execution and so is every orchestrator episode
+    /// (one at the start and one after each completed activity): the run record then counts those instead of
+    /// <see cref="ExecutionsPerRun"/>.
+    /// </summary>
+    public bool CountsDurableExecutions { get; init; }
 
     /// <summary>Days staged files stay in storage, for the GB-month estimate charged to the run that staged them.</summary>
     public double StagedRetentionDays { get; init; } = DefaultStagedRetentionDays;

@@ -71,6 +71,7 @@ public static class IngestServices
         return settings with
         {
             PublishesEvents = options.PublishUsageEvents,
+            CountsDurableExecutions = true,
             PriceListPath = InPackage(settings.PriceListPath),
             BudgetsPath = InPackage(settings.BudgetsPath),
         };

@@ -71,8 +71,23 @@ internal static class RunUsageBuilder
             s.Table, s.Usage.Step, s.Usage, s.Usage.BusySeconds * scale, 0,
             run.FailedSteps.Contains((s.Table, s.Usage.Step)) ? "failed" : "succeeded")).ToList();
         var remaining = Math.Max(0, wall - tableRecords.Sum(r => r.ComputeSeconds));
-        var runRecord = Record(null, UsageStep.Run, runTotals, remaining, settings.ExecutionsPerRun, run.Outcome);
+        var runRecord = Record(null, UsageStep.Run, runTotals, remaining, Executions(activities.Count, settings), run.Outcome);
         return [runRecord, .. tableRecords];
+    }
+
+    /// <summary>The activities that run after the usage is built: finishing itself, publishing usage, notifying.</summary>
+    internal const int TrailingActivities = 3;
+
+    /// <summary>
+    /// Executions the run is billed for. Under Durable Functions each activity is one, and the orchestrator runs one
+    /// episode at the start and one after each completed activity; completions that arrive together share an episode,
+    /// so this is an upper bound.
+    /// </summary>
+    internal static long Executions(int meteredActivities, MeteringSettings settings)
+    {
+        if (!settings.CountsDurableExecutions) return settings.ExecutionsPerRun;
+        var activities = meteredActivities + TrailingActivities;
+        return activities + activities + 1;
     }
 
     /// <summary>Seconds during which at least one of the activities was running.</summary>
