@@ -431,6 +431,9 @@ var coreAppSettings = {
   Ingest__StagingContainer: stagingContainerName
   Ingest__PipelinesPath: pipelinesPath
   Ingest__UsageEventHub: eventHubs.outputs.hubName
+  // Metering prices GB-seconds at the plan's instance memory and storage at the lifecycle rule's retention.
+  Ingest__InstanceMemoryMB: string(instanceMemoryMB)
+  Ingest__StagedRetentionDays: string(stagingRetentionDays > 0 && !empty(stagingRetentionPrefixes) ? stagingRetentionDays : 30)
   EventHubs__fullyQualifiedNamespace: eventHubs.outputs.fullyQualifiedNamespace
   EventHubs__credential: 'managedidentity'
   EventHubs__clientId: identity.outputs.clientId

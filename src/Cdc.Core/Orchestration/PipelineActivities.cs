@@ -68,17 +68,13 @@ public sealed partial class PipelineActivities
         return (result, await scope.CloseAsync());
     }
 
-    /// <summary>The pipeline's tables at the source, one per table, in order.</summary>
-    private static async Task<IReadOnlyList<TableSchema>> DiscoverAsync(ISourceConnector source, PipelineDefinition pipeline, CancellationToken cancellationToken) =>
-        (await source.DiscoverAsync(FlowPlanner.Selections(pipeline), cancellationToken))
-            .GroupBy(t => t.Table).Select(g => g.First()).OrderBy(t => t.Table).ToList();
+    private static Task<IReadOnlyList<TableSchema>> DiscoverAsync(ISourceConnector source, PipelineDefinition pipeline, CancellationToken cancellationToken) =>
+        FlowPlanner.DiscoverAsync(source, pipeline, cancellationToken);
 
     /// <summary>One table of the pipeline at the source: its own entry in <c>objects</c>, or its schema's.</summary>
     private static async Task<TableSchema> DiscoverAsync(ISourceConnector source, PipelineDefinition pipeline, TableId table, CancellationToken cancellationToken)
     {
-        var selections = FlowPlanner.Selections(pipeline);
-        var selection = selections.FirstOrDefault(s => s.Schema == table.Schema && s.Table == table.Name)
-            ?? (selections.FirstOrDefault(s => s.Schema == table.Schema && s.Table is null) is { } schema ? schema with { Table = table.Name, Exclude = [] } : null)
+        var selection = FlowPlanner.SelectionFor(pipeline, table)
             ?? throw new InvalidOperationException($"Pipeline '{pipeline.Name}' does not capture {table}: it is not among its objects.");
         var found = await source.DiscoverAsync([selection], cancellationToken);
         return found.FirstOrDefault(t => t.Table == table)

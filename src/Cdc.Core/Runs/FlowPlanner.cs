@@ -36,6 +36,25 @@ public static class FlowPlanner
         return selections;
     }
 
+    /// <summary>The selection that captures one table: its own entry, else its schema's whole-schema entry (narrowed to
+    /// the table) unless that entry excludes it; null when the pipeline does not capture the table.</summary>
+    public static TableSelection? SelectionFor(PipelineDefinition pipeline, TableId table)
+    {
+        var selections = Selections(pipeline);
+        return selections.FirstOrDefault(s => s.Schema == table.Schema && s.Table == table.Name)
+            ?? (selections.FirstOrDefault(s => s.Schema == table.Schema && s.Table is null) is { } schema && !schema.Exclude.Contains(table.Name, StringComparer.Ordinal)
+                ? schema with { Table = table.Name, Exclude = [] }
+                : null);
+    }
+
+    /// <summary>The pipeline's tables at the source, one per table, in order: what a run's plan resolves.</summary>
+    public static async Task<IReadOnlyList<TableSchema>> DiscoverAsync(ISourceConnector source, PipelineDefinition pipeline, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return (await source.DiscoverAsync(Selections(pipeline), cancellationToken))
+            .GroupBy(t => t.Table).Select(g => g.First()).OrderBy(t => t.Table).ToList();
+    }
+
     /// <summary>The flows for the discovered tables: a table's own entries win over its schema's entry.</summary>
     public static IReadOnlyList<IngestFlow> Flows(PipelineDefinition pipeline, IEnumerable<TableSchema> tables)
     {

@@ -115,14 +115,3 @@ public sealed class IngestStep(ITargetWriter target, IStagingArea staging, TimeP
         }
     }
 }
-
-/// <summary>A snapshot's chunks ended before its final one (the chunk stream gave up); the load rolls back and
-/// nothing is wrong. The ingest step hands a load only complete generations, so it no longer raises this itself.</summary>
-public sealed class SnapshotNotCompleteException(int generation, bool newerGenerationStaged = false)
-    : Exception($"Snapshot generation {generation} is not complete yet.")
-{
-    public int Generation { get; } = generation;
-
-    /// <summary>The chunks stopped because a newer generation began, not because the gateway stopped.</summary>
-    public bool NewerGenerationStaged { get; } = newerGenerationStaged;
-}

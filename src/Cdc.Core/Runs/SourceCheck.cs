@@ -17,7 +17,6 @@ public static class SourceCheck
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         await using var source = PipelineComponentsFactory.CreateSource(pipeline, loggers);
-        var tables = await source.DiscoverAsync(FlowPlanner.Selections(pipeline), cancellationToken);
-        return tables.GroupBy(t => t.Table).Select(g => g.First()).OrderBy(t => t.Table).ToList();
+        return await FlowPlanner.DiscoverAsync(source, pipeline, cancellationToken);
     }
 }

@@ -44,5 +44,4 @@ public static class SqlTransientErrors
         return false;
     }
 
-    public static bool IsTransientNumber(int number) => Numbers.Contains(number);
 }

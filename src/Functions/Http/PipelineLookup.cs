@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Cdc.Core.Model;
 using Cdc.Core.Orchestration;
 using Cdc.Core.Pipeline;
+using Cdc.Core.Runs;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Ingest.Functions.Http;
@@ -40,9 +41,7 @@ internal static partial class PipelineLookup
         {
             return new(null, ApiResults.BadRequest(e.Message));
         }
-        var covered = pipeline.Objects.Any(o => o.Schema == table.Schema
-            && (o.Table is null ? !o.Exclude.Contains(table.Name, StringComparer.Ordinal) : o.Table == table.Name));
-        return covered
+        return FlowPlanner.SelectionFor(pipeline, table) is not null
             ? new(TableText.Format(table), null)
             : new(null, ApiResults.NotFound($"Table {table} is not among the objects of pipeline '{pipeline.Name}' ({pipeline.SourceFile ?? "its file"}); names are case-sensitive."));
     }

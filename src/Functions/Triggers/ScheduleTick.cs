@@ -23,7 +23,7 @@ public sealed class ScheduleTick(IPipelineCatalog catalog, RunStarter starter, T
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(context);
         var cancellationToken = context.CancellationToken;
-        var window = TickWindow.For(timer, time.GetUtcNow());
+        var window = TickWindow.For(time.GetUtcNow(), LastTick(timer));
         IReadOnlyList<string> due;
         try
         {
@@ -51,4 +51,12 @@ public sealed class ScheduleTick(IPipelineCatalog catalog, RunStarter starter, T
             }
         }
     }
+
+    /// <summary>The timer records occurrences in the host's local time zone, which is UTC on Azure unless
+    /// WEBSITE_TIME_ZONE says otherwise.</summary>
+    private static DateTimeOffset? LastTick(TimerInfo timer) => timer.ScheduleStatus is { } status && status.Last != default
+        ? status.Last.Kind == DateTimeKind.Unspecified
+            ? new DateTimeOffset(DateTime.SpecifyKind(status.Last, DateTimeKind.Utc))
+            : new DateTimeOffset(status.Last.ToUniversalTime())
+        : null;
 }

@@ -16,6 +16,20 @@ public sealed class FlowPlannerTests
     };
 
     [Fact]
+    public void The_selection_for_a_table_is_its_own_entry_else_its_schemas_unless_excluded()
+    {
+        var pipeline = Pipeline(
+            new ObjectDefinition { Schema = "sales", Exclude = ["audit"], CaptureMode = CaptureMode.Cdc },
+            new ObjectDefinition { Schema = "public", Table = "drivers", Keys = ["driver_id"] });
+
+        FlowPlanner.SelectionFor(pipeline, new TableId("public", "drivers")).Should().Be(FlowPlanner.Selections(pipeline)[1]);
+        FlowPlanner.SelectionFor(pipeline, new TableId("sales", "orders")).Should().BeEquivalentTo(
+            new { Schema = "sales", Table = "orders", KeyColumns = (IReadOnlyList<string>?)null, Exclude = Array.Empty<string>(), CaptureMode = (CaptureMode?)CaptureMode.Cdc });
+        FlowPlanner.SelectionFor(pipeline, new TableId("sales", "audit")).Should().BeNull("the schema entry excludes it");
+        FlowPlanner.SelectionFor(pipeline, new TableId("public", "other")).Should().BeNull();
+    }
+
+    [Fact]
     public void A_table_feeding_two_targets_is_selected_once_and_planned_twice()
     {
         var pipeline = Pipeline(

@@ -1,3 +1,4 @@
+using Cdc.Core.Tests.Fixtures;
 using Microsoft.Data.SqlClient;
 
 namespace Cdc.Core.Tests.SqlServerEndToEnd;
@@ -21,16 +22,7 @@ public static class SqlTestDatabase
     }
 
     /// <summary>Runs each batch on its own, in order, each in its own (autocommit) transaction.</summary>
-    public static async Task ExecuteAsync(string connectionString, params string[] batches)
-    {
-        ArgumentNullException.ThrowIfNull(batches);
-        await using var connection = await OpenAsync(connectionString);
-        foreach (var batch in batches)
-        {
-            await using var command = new SqlCommand(batch, connection) { CommandTimeout = 120 };
-            await command.ExecuteNonQueryAsync();
-        }
-    }
+    public static Task ExecuteAsync(string connectionString, params string[] batches) => SqlServerFixture.ExecuteAsync(connectionString, batches);
 
     public static async Task ExecuteAsync(string connectionString, SqlStatement statement)
     {

@@ -14,7 +14,7 @@ internal sealed record SnapshotStart(string Position, string? CdcInstance)
     /// <summary>Why a chunk's replica, having come as far as <paramref name="reached"/> (null: nothing captured there),
     /// is behind this start; null when it is not.</summary>
     public string? Behind(TableId table, string? reached) =>
-        reached is not null && SqlServerPositions.Compare(reached, Position, CdcReader.ComparePositions) >= 0
+        reached is not null && SqlServerPositions.Compare(reached, Position) >= 0
             ? null
             : $"The replica reading a snapshot chunk of {table} is behind: it has come to {reached ?? "nothing"}, below {Position} where the snapshot started, "
                 + "so the chunk could miss changes that capture, reading only after the start, would never bring";

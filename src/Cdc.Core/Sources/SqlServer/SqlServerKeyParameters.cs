@@ -1,5 +1,6 @@
 using System.Data;
 using Cdc.Core.Model;
+using Cdc.Core.SqlServer;
 using Microsoft.Data.SqlClient;
 
 namespace Cdc.Core.Sources.SqlServer;
@@ -36,7 +37,7 @@ internal static class SqlServerKeyParameters
                 case "decimal" or "numeric":
                     var precision = column.Precision ?? 38;
                     var scale = column.Scale ?? 0;
-                    Set(parameter, SqlDbType.Decimal, SqlServerValues.ToSqlDecimal((Numeric)value, precision, scale));
+                    Set(parameter, SqlDbType.Decimal, SqlDecimals.ToSqlDecimal((Numeric)value, precision, scale));
                     parameter.Precision = (byte)precision;
                     parameter.Scale = (byte)scale;
                     break;

@@ -12,7 +12,7 @@ namespace Cdc.Core.Sources.SqlServer;
 public static class SqlServerPositions
 {
     public const string ChangeTrackingPrefix = "ct:";
-    public const string LsnPrefix = "lsn:";
+    public const string LsnPrefix = Cdc.SqlLsn.Prefix;
 
     public static string FromVersion(long version)
     {
@@ -36,17 +36,16 @@ public static class SqlServerPositions
         return version;
     }
 
-    /// <summary>Orders two positions: versions among themselves, LSNs among themselves (by
-    /// <paramref name="compareLsn"/>), and any change tracking position before any LSN.</summary>
-    public static int Compare(string left, string right, Func<string, string, int> compareLsn)
+    /// <summary>Orders two positions: versions among themselves, LSNs among themselves, and any change tracking
+    /// position before any LSN.</summary>
+    public static int Compare(string left, string right)
     {
         ArgumentNullException.ThrowIfNull(left);
         ArgumentNullException.ThrowIfNull(right);
-        ArgumentNullException.ThrowIfNull(compareLsn);
         var leftKind = KindOf(left);
         var rightKind = KindOf(right);
         if (leftKind != rightKind) return leftKind.CompareTo(rightKind);
-        return leftKind == 0 ? ToVersion(left).CompareTo(ToVersion(right)) : compareLsn(left, right);
+        return leftKind == 0 ? ToVersion(left).CompareTo(ToVersion(right)) : Cdc.SqlLsn.ComparePositions(left, right);
     }
 
     private static int KindOf(string position) =>

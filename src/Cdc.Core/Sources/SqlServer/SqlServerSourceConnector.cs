@@ -240,7 +240,7 @@ public sealed class SqlServerSourceConnector : ISourceConnector
     /// <summary>Positions are kept per table by the gateway; the source has no position of its own.</summary>
     public Task<string?> GetResumePositionAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 
-    public int ComparePositions(string left, string right) => SqlServerPositions.Compare(left, right, CdcReader.ComparePositions);
+    public int ComparePositions(string left, string right) => SqlServerPositions.Compare(left, right);
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 

@@ -3,6 +3,7 @@ using System.Data.SqlTypes;
 using System.Numerics;
 using System.Text.Json;
 using Cdc.Core.Model;
+using Cdc.Core.SqlServer;
 using Microsoft.Data.SqlClient;
 
 namespace Cdc.Core.Sources.SqlServer;
@@ -109,30 +110,11 @@ public static class SqlServerValues
         var value = reader is SqlDataReader sql ? sql.GetSqlDecimal(ordinal) : reader.GetValue(ordinal);
         var numeric = value switch
         {
-            SqlDecimal d => FromSqlDecimal(d),
+            SqlDecimal d => SqlDecimals.FromSqlDecimal(d),
             decimal d => Numeric.FromDecimal(d),
             _ => throw new InvalidCastException($"A decimal column was read as {value.GetType().Name}."),
         };
         return scale is { } s ? Rescale(numeric, s) : numeric;
-    }
-
-    internal static Numeric FromSqlDecimal(SqlDecimal value)
-    {
-        var data = value.Data;
-        var magnitude = BigInteger.Zero;
-        for (var i = data.Length - 1; i >= 0; i--) magnitude = (magnitude << 32) | (uint)data[i];
-        return new Numeric(value.IsPositive ? magnitude : -magnitude, value.Scale);
-    }
-
-    /// <summary>A value of any precision up to 38 digits as the exact SqlDecimal a parameter of the column takes.</summary>
-    internal static SqlDecimal ToSqlDecimal(Numeric value, int precision, int scale)
-    {
-        var rescaled = Rescale(value, scale);
-        var magnitude = BigInteger.Abs(rescaled.Unscaled);
-        if (magnitude.GetBitLength() > 128) throw new OverflowException($"{value} does not fit decimal({precision},{scale}).");
-        var data = new int[4];
-        for (var i = 0; i < 4; i++) data[i] = unchecked((int)(uint)(magnitude >> (32 * i) & uint.MaxValue));
-        return new SqlDecimal((byte)precision, (byte)scale, rescaled.Unscaled.Sign >= 0, data);
     }
 
     /// <summary>The same number with exactly <paramref name="scale"/> decimals; refuses to drop a nonzero digit.</summary>

@@ -50,7 +50,7 @@ internal sealed class SnapshotLoad(NpgsqlDataSource dataSource, ILogger logger)
         var chunk = first;
         while (true)
         {
-            rows += await CopyChunkAsync(connection, ChunkLayout(layout, chunk), shadow, readRows(chunk), cancellationToken);
+            rows += await CopyChunkAsync(connection, layout, shadow, readRows(chunk), cancellationToken);
             if (chunk.SnapshotFinal) break;
             if (!await incoming.MoveNextAsync())
                 throw new ArgumentException($"{flow}: the chunks given end at sequence {chunk.Sequence}, before the final chunk of generation {first.SnapshotGeneration}; a snapshot is loaded only when complete.", nameof(chunks));
@@ -146,23 +146,5 @@ internal sealed class SnapshotLoad(NpgsqlDataSource dataSource, ILogger logger)
             throw new ArgumentException($"{flow}: snapshot chunks must be in sequence order; {chunk.Sequence} follows {previous.Sequence}.", nameof(chunk));
         if (chunk.Schema.Fingerprint != first.Schema.Fingerprint)
             throw new SchemaEvolutionException(flow, $"snapshot chunk {chunk.Sequence} of generation {chunk.SnapshotGeneration} has another schema than chunk {first.Sequence}");
-    }
-
-    /// <summary>A chunk read with an older schema than the final chunk loads into the final table when every one of
-    /// its columns exists there with the same type and the keys agree; the missing columns stay NULL.</summary>
-    private static TargetTableLayout ChunkLayout(TargetTableLayout final, CommitRecord chunk)
-    {
-        if (chunk.Schema.Fingerprint == final.Schema.Fingerprint) return final;
-        var layout = TargetTableLayout.For(final.Flow, chunk.Schema);
-        foreach (var column in layout.DataColumns)
-        {
-            var target = final.DataColumns.FirstOrDefault(c => c.Name == column.Name);
-            if (target is null || target.Type != column.Type)
-                throw new SchemaEvolutionException(final.Flow,
-                    $"snapshot chunk {chunk.Sequence} has column \"{column.Name}\" as {column.Type}, but the final chunk has {target?.Type.Sql ?? "no such column"}; the source schema changed during the snapshot");
-        }
-        if (!layout.PrimaryKey.SequenceEqual(final.PrimaryKey, StringComparer.Ordinal))
-            throw new SchemaEvolutionException(final.Flow, $"snapshot chunk {chunk.Sequence} has different key columns than the final chunk; the source schema changed during the snapshot");
-        return layout;
     }
 }

@@ -4,7 +4,7 @@ namespace Cdc.Core.Tests.Sources.SqlServer;
 
 public sealed class SqlServerPositionsTests
 {
-    private static int Compare(string left, string right) => SqlServerPositions.Compare(left, right, (l, r) => string.CompareOrdinal(l, r));
+    private static int Compare(string left, string right) => SqlServerPositions.Compare(left, right);
 
     [Theory]
     [InlineData(0L, "ct:00000000000000000000")]

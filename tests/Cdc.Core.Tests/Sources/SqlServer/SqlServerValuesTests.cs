@@ -2,6 +2,7 @@ using System.Data.SqlTypes;
 using System.Numerics;
 using System.Text.Json;
 using Cdc.Core.Model;
+using Cdc.Core.SqlServer;
 using Cdc.Core.Sources.SqlServer;
 using static Cdc.Core.Tests.Sources.SqlServer.SqlServerTestSupport;
 
@@ -125,9 +126,9 @@ public sealed class SqlServerValuesTests
     [InlineData("-9999999999999999999999999999.9999999999")]
     public void SqlDecimal_round_trips_through_Numeric(string text)
     {
-        var numeric = SqlServerValues.FromSqlDecimal(SqlDecimal.Parse(text));
+        var numeric = SqlDecimals.FromSqlDecimal(SqlDecimal.Parse(text));
         numeric.ToString().Should().Be(text);
-        var back = SqlServerValues.ToSqlDecimal(numeric, 38, numeric.Scale);
+        var back = SqlDecimals.ToSqlDecimal(numeric, 38, numeric.Scale);
         back.ToString().Should().Be(text);
         back.Scale.Should().Be((byte)numeric.Scale);
     }
@@ -158,7 +159,7 @@ public sealed class SqlServerValuesTests
     public void A_bigger_than_decimal_value_reads_exactly()
     {
         var bits = new BigInteger(decimal.MaxValue) * 1000 + 7;
-        var sql = SqlServerValues.ToSqlDecimal(new Numeric(bits, 3), 38, 3);
-        SqlServerValues.FromSqlDecimal(sql).Should().Be(new Numeric(bits, 3));
+        var sql = SqlDecimals.ToSqlDecimal(new Numeric(bits, 3), 38, 3);
+        SqlDecimals.FromSqlDecimal(sql).Should().Be(new Numeric(bits, 3));
     }
 }

@@ -1,3 +1,4 @@
+using Cdc.Core.Targets;
 using Cdc.Core.Model;
 using Cdc.Core.Targets.Postgres;
 using static Cdc.Core.Tests.Targets.Postgres.TargetTestKit;

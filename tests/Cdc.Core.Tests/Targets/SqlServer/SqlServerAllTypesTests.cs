@@ -150,7 +150,7 @@ public sealed class SqlServerAllTypesTests(SqlServerFixture sqlServer)
 
         var act = () => LoadAsync(writer, flow, schema, 1, [Insert(T0, 1, Dec("1.00")), Insert(T0, 7, Dec("1234.5"))]);
 
-        (await act.Should().ThrowAsync<Cdc.Core.Targets.Postgres.TargetValueException>())
+        (await act.Should().ThrowAsync<Cdc.Core.Targets.TargetValueException>())
             .WithMessage($"Cannot write column \"n\" of {Q(flow)} for the row with key (id=7): 1234.5 has 4 digits before the point; decimal(5,2) holds at most 3.");
     }
 

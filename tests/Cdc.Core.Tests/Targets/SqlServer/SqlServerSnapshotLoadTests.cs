@@ -101,7 +101,7 @@ public sealed class SqlServerSnapshotLoadTests(SqlServerFixture sqlServer)
         var stopped = () => writer.LoadSnapshotAsync(flow, GatewayStops(Chunk(schema, 2, false, 2)), _ => Rows([Insert(T0, 9L, "new", null)]), CancellationToken.None);
 
         await ended.Should().ThrowAsync<ArgumentException>().WithMessage("*before the final chunk*");
-        await stopped.Should().ThrowAsync<Cdc.Core.Runs.SnapshotNotCompleteException>();
+        await stopped.Should().ThrowAsync<InvalidOperationException>().WithMessage("the gateway stopped");
         (await SimpleRowsAsync(connection, flow)).Should().Equal((1L, "old", null));
         (await ScalarAsync(connection, $"SELECT COUNT(*) FROM sys.tables WHERE name = N'items__ingest_load' AND schema_id = SCHEMA_ID({SqlName.Literal(flow.TargetSchema)})")).Should().Be(0);
     }
@@ -227,7 +227,7 @@ public sealed class SqlServerSnapshotLoadTests(SqlServerFixture sqlServer)
     {
         yield return chunk;
         await Task.Yield();
-        throw new Cdc.Core.Runs.SnapshotNotCompleteException(chunk.SnapshotGeneration);
+        throw new InvalidOperationException("the gateway stopped");
     }
 
     private static async IAsyncEnumerable<ChangeRow> PausingRows(TaskCompletionSource halfway, Task resume, [EnumeratorCancellation] CancellationToken cancellationToken = default)

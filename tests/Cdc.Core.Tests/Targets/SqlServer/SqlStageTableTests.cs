@@ -1,3 +1,4 @@
+using Cdc.Core.Targets;
 using System.Data.SqlTypes;
 using Cdc.Core.Model;
 using Cdc.Core.Targets.Postgres;

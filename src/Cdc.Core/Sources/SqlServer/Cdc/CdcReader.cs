@@ -149,8 +149,6 @@ internal sealed class CdcReader(ISourceSessions sessions, CdcInstanceManager ins
         return read ? to.ToString() : null;
     }
 
-    public static int ComparePositions(string left, string right) => SqlLsn.ComparePositions(left, right);
-
     /// <summary>
     /// Reads one window in one SNAPSHOT transaction on one connection. Its first statement reads the instance's low end
     /// and the end CDC has reached there; the changes are read after it in the same snapshot, so CDC cleanup running

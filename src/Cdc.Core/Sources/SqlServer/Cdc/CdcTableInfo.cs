@@ -26,7 +26,6 @@ public sealed record CdcTableInfo(TableId Table, IReadOnlyList<CdcCaptureInstanc
         }
     }
 
-    public CdcSourceColumn? FindSourceColumn(string name) => SourceColumns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.Ordinal));
 }
 
 /// <summary>One capture instance of a table, from <c>cdc.change_tables</c> and <c>cdc.captured_columns</c>.</summary>

@@ -52,9 +52,9 @@ public sealed class CdcReaderServerTests(SqlServerFixture fixture)
             "Delete dbo.orders 1,a2,1.50", "Insert dbo.orders 10,a2,1.50");
         var commits = sink.Events.Where(e => e.StartsWith("commit ", StringComparison.Ordinal)).ToList();
         commits.Should().HaveCount(4).And.OnlyHaveUniqueItems();
-        commits.Select(c => c["commit ".Length..]).Should().BeInAscendingOrder(Comparer<string>.Create(CdcReader.ComparePositions));
+        commits.Select(c => c["commit ".Length..]).Should().BeInAscendingOrder(Comparer<string>.Create(SqlLsn.ComparePositions));
         sink.Rows.Should().OnlyContain(r => r.Row.CommitTime > DateTimeOffset.UtcNow.AddMinutes(-10) && r.Row.CommitTime <= DateTimeOffset.UtcNow.AddMinutes(1));
-        CdcReader.ComparePositions(reached!, LastCommit(sink)).Should().BeGreaterThanOrEqualTo(0);
+        SqlLsn.ComparePositions(reached!, LastCommit(sink)).Should().BeGreaterThanOrEqualTo(0);
 
         // From the last commit on there is nothing more.
         var again = new RecordingSink();

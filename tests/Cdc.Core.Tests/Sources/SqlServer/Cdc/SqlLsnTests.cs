@@ -63,7 +63,7 @@ public sealed class SqlLsnTests
         SqlLsn.ComparePositions("lsn:0000002A000001F40003", "lsn:0000002A000001F40004").Should().BeNegative();
         SqlLsn.ComparePositions("lsn:0000002A000001F40003", "lsn:0000002a000001f40003").Should().Be(0);
         SqlLsn.ComparePositions("lsn:00000100000000000000", "lsn:000000FF000000000000").Should().BePositive();
-        CdcReader.ComparePositions("lsn:00000100000000000000", "lsn:000000FF000000000000").Should().BePositive();
+        SqlLsn.ComparePositions("lsn:00000100000000000000", "lsn:000000FF000000000000").Should().BePositive();
     }
 
     [Fact]

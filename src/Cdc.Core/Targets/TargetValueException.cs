@@ -1,4 +1,4 @@
-namespace Cdc.Core.Targets.Postgres;
+namespace Cdc.Core.Targets;
 
 /// <summary>A staged value that the target cannot store, named by table, column and row key. Nothing of the batch
 /// (or snapshot) it belongs to was applied.</summary>

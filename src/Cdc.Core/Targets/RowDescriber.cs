@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Cdc.Core.Model;
 
-namespace Cdc.Core.Targets.Postgres;
+namespace Cdc.Core.Targets;
 
 /// <summary>Short, readable descriptions of rows for error messages.</summary>
 internal static class RowDescriber
