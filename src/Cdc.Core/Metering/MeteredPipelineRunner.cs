@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Cdc.Core.Orchestration;
 using Cdc.Core.Pipeline;
 using Cdc.Core.Runs;
@@ -57,31 +56,15 @@ public sealed class MeteredPipelineRunner
         // The run's steps share the source and target, innermost; the caller's seams, then metering, wrap them per step.
         await using var connections = new SharedConnections();
         var inner = _overrides.Around(connections.Overrides);
-        var activities = new PipelineActivities(new InMemoryPipelineCatalog(pipeline), _loggers, time, new PipelineActivityOptions
+        var options = new PipelineActivityOptions
         {
             LeaseDuration = _settings.LeaseDuration,
             Components = (_, metered) => _components(metered.Around(inner)),
             Metering = _ => _metering,
             Progress = progress,
-        });
-        var summary = await LocalOrchestrator.RunPipelineAsync(
-            activities, PipelineRunInput.From(pipeline.Name, request), time, _settings.Retry, _loggers.CreateLogger<MeteredPipelineRunner>(), cancellationToken);
-        var run = summary.Run ?? throw new InvalidOperationException($"Run {request.RunId} of pipeline '{pipeline.Name}' ended {summary.Outcome} without a result: {summary.Error}");
-        var (records, alerts) = Read(summary.UsageEvents);
+        };
+        var (run, summary) = await LocalOrchestrator.RunToResultAsync(pipeline, request, options, time, _settings.Retry, _loggers, cancellationToken);
+        var (records, alerts) = UsageJson.ReadEventBodies(summary.UsageEvents);
         return new MeteredRunResult(run, new RunUsage(records), alerts);
-    }
-
-    /// <summary>The usage records and budget alerts of a run's usage events.</summary>
-    private static (IReadOnlyList<UsageRecord> Records, IReadOnlyList<BudgetAlert> Alerts) Read(IReadOnlyList<string> events)
-    {
-        var records = new List<UsageRecord>();
-        var alerts = new List<BudgetAlert>();
-        foreach (var body in events)
-        {
-            using var document = JsonDocument.Parse(body);
-            if (document.RootElement.GetProperty("record_type").GetString() == "budget_alert") alerts.Add(UsageJson.DeserializeAlert(body));
-            else records.Add(UsageJson.DeserializeRecord(body));
-        }
-        return (records, alerts);
     }
 }

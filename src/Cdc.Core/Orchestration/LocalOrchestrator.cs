@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using Cdc.Core.Pipeline;
 using Cdc.Core.Runs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -15,6 +16,22 @@ namespace Cdc.Core.Orchestration;
 public static class LocalOrchestrator
 {
     /// <param name="retry">Replaces the orchestration's attempts and delays; null keeps them.</param>
+    /// <summary>One run of <paramref name="pipeline"/> in this process, its activities built with
+    /// <paramref name="options"/>: the run's result and the summary it came with.</summary>
+    /// <exception cref="InvalidOperationException">The run ended without a result (refused before it planned, say).</exception>
+    public static async Task<(RunResult Run, RunSummary Summary)> RunToResultAsync(PipelineDefinition pipeline, RunRequest request,
+        PipelineActivityOptions options, TimeProvider time, ActivityRetry retry, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(loggers);
+        var activities = new PipelineActivities(new InMemoryPipelineCatalog(pipeline), loggers, time, options);
+        var summary = await RunPipelineAsync(
+            activities, PipelineRunInput.From(pipeline.Name, request), time, retry, loggers.CreateLogger(typeof(LocalOrchestrator).FullName!), cancellationToken);
+        var run = summary.Run ?? throw new InvalidOperationException($"Run {request.RunId} of pipeline '{pipeline.Name}' ended {summary.Outcome} without a result: {summary.Error}");
+        return (run, summary);
+    }
+
     public static Task<RunSummary> RunPipelineAsync(
         PipelineActivities activities, PipelineRunInput input, TimeProvider time, ActivityRetry? retry, ILogger? logger, CancellationToken cancellationToken)
     {

@@ -24,15 +24,13 @@ public sealed class PipelineRunner(PipelineComponents components, TimeProvider t
         ArgumentNullException.ThrowIfNull(request);
         await using var connections = new SharedConnections();
         var shared = connections.Share(components);
-        var activities = new PipelineActivities(new InMemoryPipelineCatalog(pipeline), loggers, time, new PipelineActivityOptions
+        var options = new PipelineActivityOptions
         {
             LeaseDuration = _settings.LeaseDuration,
             Components = (_, _) => shared,
             Progress = progress,
-        });
-        var summary = await LocalOrchestrator.RunPipelineAsync(
-            activities, PipelineRunInput.From(pipeline.Name, request), time, _settings.Retry, loggers.CreateLogger<PipelineRunner>(), cancellationToken);
-        return summary.Run ?? throw new InvalidOperationException($"Run {request.RunId} of pipeline '{pipeline.Name}' ended {summary.Outcome} without a result: {summary.Error}");
+        };
+        return (await LocalOrchestrator.RunToResultAsync(pipeline, request, options, time, _settings.Retry, loggers, cancellationToken)).Run;
     }
 }
 

@@ -83,6 +83,10 @@ public sealed class UsageJsonTests
             "'currency':'USD','enforced':true,'pipeline':'orders','run_id':'r1','at':'2025-06-10T08:00:00+00:00','filter':{'team':'data-platform'}," +
             "'tags':{'team':'data-platform'},'message':'Budget `team` reached 80% in month 2025-06: 8.50 of 10.00 USD spent'}").Replace('`', '\''));
         UsageJson.DeserializeAlert(bodies[1]).Should().BeEquivalentTo(alert);
+
+        var (records, alerts) = UsageJson.ReadEventBodies(bodies.Reverse());
+        records.Should().ContainSingle().Which.Should().BeEquivalentTo(record);
+        alerts.Should().ContainSingle().Which.Should().BeEquivalentTo(alert);
     }
 
     private static string Q(string text) => text.Replace('\'', '"');

@@ -32,6 +32,21 @@ public static class UsageJson
         return [.. records.Select(Serialize), .. alerts.Select(Serialize)];
     }
 
+    /// <summary>The records and alerts of event bodies <see cref="EventBodies"/> made, told apart by <c>record_type</c>.</summary>
+    public static (IReadOnlyList<UsageRecord> Records, IReadOnlyList<BudgetAlert> Alerts) ReadEventBodies(IEnumerable<string> bodies)
+    {
+        ArgumentNullException.ThrowIfNull(bodies);
+        var records = new List<UsageRecord>();
+        var alerts = new List<BudgetAlert>();
+        foreach (var body in bodies)
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.GetProperty("record_type").GetString() == "budget_alert") alerts.Add(DeserializeAlert(body));
+            else records.Add(DeserializeRecord(body));
+        }
+        return (records, alerts);
+    }
+
     private static JsonSerializerOptions CreateOptions()
     {
         var options = new JsonSerializerOptions
