@@ -1,4 +1,3 @@
-using System.Net;
 using Cdc.Core.Model;
 using Cdc.Core.Pipeline;
 using Cdc.Core.Staging;
@@ -21,7 +20,6 @@ public static class BlobArrivalDispatch
 {
     private const string SubjectStart = "/blobServices/default/containers/";
     private const string SubjectBlobs = "/blobs/";
-    private const string CommitsFolder = "commits";
 
     /// <param name="subjectOrUrl">An Event Grid BlobCreated subject
     /// (<c>/blobServices/default/containers/&lt;container&gt;/blobs/&lt;path&gt;</c>, the blob name as it is) or the
@@ -68,7 +66,7 @@ public static class BlobArrivalDispatch
         var segments = url[(pathStart + 1)..(pathEnd < 0 ? url.Length : pathEnd)].Split('/');
 
         // Emulators (an IP address or a bare host name) put the account name before the container.
-        var containerAt = IsPathStyle(uri.Host) ? 1 : 0;
+        var containerAt = StagingStoreFactory.IsPathStyle(uri.Host) ? 1 : 0;
         if (segments.Length < containerAt + 2) return null;
         var decoded = new List<string>(segments.Length);
         foreach (var segment in segments.Skip(containerAt))
@@ -80,8 +78,6 @@ public static class BlobArrivalDispatch
         return (decoded[0], string.Join('/', decoded.Skip(1)));
     }
 
-    private static bool IsPathStyle(string host) => IPAddress.TryParse(host, out _) || !host.Contains('.', StringComparison.Ordinal);
-
     /// <summary>Splits <c>&lt;prefix&gt;/tables/&lt;segment&gt;/commits/&lt;sequence&gt;.json</c>; the tail must be
     /// exactly the path <see cref="StagingLayout.CommitPath"/> gives that table and sequence (canonical encoding).</summary>
     private static bool TryReadCommitPath(string path, out string prefix, out TableId table, out long sequence)
@@ -92,17 +88,8 @@ public static class BlobArrivalDispatch
         var segments = path.Split('/');
         if (segments.Length < 4 || segments.Any(s => s.Length == 0 || s is "." or "..")) return false;
         var at = segments.Length - 4;
-        if (segments[at] != StagingLayout.TablesFolder || segments[at + 2] != CommitsFolder) return false;
-        try
-        {
-            table = TableId.FromPathSegment(segments[at + 1]);
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-        if (table.Schema.Length == 0 || table.Name.Length == 0) return false;
         var tail = string.Join('/', segments[at..]);
+        if (!StagingLayout.TryParseCommitTable(tail, out table) || table.Schema.Length == 0 || table.Name.Length == 0) return false;
         if (!StagingLayout.TryParseCommitSequence(tail, StagingLayout.CommitsFolder(table), out sequence)) return false;
         if (StagingLayout.CommitPath(table, sequence) != tail) return false;
         prefix = string.Join('/', segments[..at]);

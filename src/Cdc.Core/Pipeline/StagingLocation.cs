@@ -125,4 +125,10 @@ public static partial class StagingLocation
     // A leading "Setting=" marks a connection string; folder paths practically never start that way.
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9]*\\s*=", RegexOptions.CultureInvariant)]
     private static partial Regex SettingStart();
+
+    /// <summary>Azure's rule for blob container names: 3 to 63 lower-case letters, digits and single hyphens,
+    /// starting and ending with a letter or digit.</summary>
+    public static bool IsValidContainerName(string? name) =>
+        name is { Length: >= 3 and <= 63 } && !name.Contains("--", StringComparison.Ordinal) && name[0] != '-' && name[^1] != '-'
+        && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
 }

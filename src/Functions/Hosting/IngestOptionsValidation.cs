@@ -89,7 +89,7 @@ public sealed partial class IngestOptionsValidation(IConfiguration configuration
     {
         if (string.IsNullOrWhiteSpace(options.StagingContainer))
             failures.Add($"{SettingNames.StagingContainer} is not set: name the blob container the pipelines stage into (its commit records start blob-arrival ingests), e.g. ingest-staging.");
-        else if (!ContainerName().IsMatch(options.StagingContainer))
+        else if (!StagingLocation.IsValidContainerName(options.StagingContainer))
             failures.Add($"{SettingNames.StagingContainer} is '{options.StagingContainer}', which is not a blob container name: 3 to 63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit.");
 
         if (!string.IsNullOrWhiteSpace(options.StagingAccountUrl)
@@ -127,9 +127,6 @@ public sealed partial class IngestOptionsValidation(IConfiguration configuration
                 failures.Add($"{key.Replace(":", "__", StringComparison.Ordinal)} is a Key Vault reference that did not resolve: check that the secret exists and that the app's identity has Key Vault Secrets User on the vault (docs/deploy.md), then restart the app.");
         }
     }
-
-    [GeneratedRegex("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$", RegexOptions.CultureInvariant)]
-    private static partial Regex ContainerName();
 
     [GeneratedRegex("^[A-Za-z0-9_.]+$", RegexOptions.CultureInvariant)]
     private static partial Regex TagKey();

@@ -31,4 +31,21 @@ public sealed class StagingLocationTests
         staging.Prefix.Should().Be("teams/a");
         StagingLocation.Classify(staging.Location).Should().Be(StagingLocationKind.ContainerUrl);
     }
+
+    [Theory]
+    [InlineData("ingest-staging", true)]
+    [InlineData("abc", true)]
+    [InlineData("ab", false)]
+    [InlineData("Ingest", false)]
+    [InlineData("in--gest", false)]
+    [InlineData("-ingest", false)]
+    [InlineData("ingest-", false)]
+    [InlineData("ingest_staging", false)]
+    [InlineData(null, false)]
+    public void Container_names_follow_azures_rule(string? name, bool valid) =>
+        StagingLocation.IsValidContainerName(name).Should().Be(valid);
+
+    [Fact]
+    public void A_container_name_may_be_63_characters_but_not_64() =>
+        (StagingLocation.IsValidContainerName(new string('a', 63)), StagingLocation.IsValidContainerName(new string('a', 64))).Should().Be((true, false));
 }

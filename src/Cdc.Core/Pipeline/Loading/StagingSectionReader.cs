@@ -29,7 +29,7 @@ internal static partial class StagingSectionReader
                     ? "applies to blob storage locations; a folder location has no container"
                     : "applies to connection-string locations; a container URL already names its container");
             }
-            else if (!IsValidContainerName(container))
+            else if (!StagingLocation.IsValidContainerName(container))
             {
                 map.Error("container", $"'{container}' is not a valid blob container name: 3-63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit");
             }
@@ -49,14 +49,8 @@ internal static partial class StagingSectionReader
         };
     }
 
-    private static bool IsValidContainerName(string name) =>
-        ContainerName().IsMatch(name) && !name.Contains("--", StringComparison.Ordinal);
-
     private static bool IsValidPrefix(string prefix) =>
         prefix.Length <= 512 && prefix.Split('/').All(part => PrefixPart().IsMatch(part) && part is not ("." or ".."));
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]\\z", RegexOptions.CultureInvariant)]
-    private static partial Regex ContainerName();
 
     [GeneratedRegex("^[A-Za-z0-9._-]+\\z", RegexOptions.CultureInvariant)]
     private static partial Regex PrefixPart();

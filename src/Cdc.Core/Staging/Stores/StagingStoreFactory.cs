@@ -70,7 +70,7 @@ public static class StagingStoreFactory
         public static UrlArea? Of(Uri uri, string prefix)
         {
             var segments = uri.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
-            var pathStyle = IPAddress.TryParse(uri.Host, out _) || !uri.Host.Contains('.', StringComparison.Ordinal);
+            var pathStyle = IsPathStyle(uri.Host);
             var containerAt = pathStyle ? 1 : 0;
             if (segments.Length <= containerAt) return null;
             var folder = string.Join('/', segments.Skip(containerAt + 1).Select(Uri.UnescapeDataString));
@@ -78,6 +78,10 @@ public static class StagingStoreFactory
             return new UrlArea(pathStyle, segments, containerAt, Uri.UnescapeDataString(segments[containerAt]), fullPrefix);
         }
     }
+
+    /// <summary>Emulators (an IP address, localhost or a bare host name) put the account before the container in a
+    /// URL's path; Azure puts it in the host name.</summary>
+    public static bool IsPathStyle(string host) => IPAddress.TryParse(host, out _) || !host.Contains('.', StringComparison.Ordinal);
 
     /// <summary><c>staging.prefix</c> as given (trimmed of '/'), or the pipeline name made into one path segment.</summary>
     private static string PipelinePrefix(string? configured, string pipelineName)
@@ -113,7 +117,7 @@ public static class StagingStoreFactory
 
     private static IStagingStore FromContainerUrl(Uri uri, string prefix)
     {
-        var pathStyle = IPAddress.TryParse(uri.Host, out _) || !uri.Host.Contains('.', StringComparison.Ordinal);
+        var pathStyle = IsPathStyle(uri.Host);
         var (_, segments, containerAt, container, fullPrefix) = UrlArea.Of(uri, prefix)
             ?? throw new ArgumentException($"staging.location names no container: use https://<account>.blob.core.windows.net/<container>{(pathStyle ? " or http://<host>:<port>/<account>/<container>" : "")}.");
         ValidContainer(container, "The container in staging.location");
@@ -157,8 +161,7 @@ public static class StagingStoreFactory
 
     private static void ValidContainer(string? name, string setting)
     {
-        if (string.IsNullOrWhiteSpace(name) || name.Length is < 3 or > 63 || name.Contains("--", StringComparison.Ordinal)
-            || !name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-') || name[0] == '-' || name[^1] == '-')
+        if (!StagingLocation.IsValidContainerName(name))
             throw new ArgumentException($"{setting} '{name}' is not a valid blob container name: 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit.");
     }
 }
