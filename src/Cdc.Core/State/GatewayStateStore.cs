@@ -23,7 +23,30 @@ public sealed class GatewayStateStore : IGatewayStateStore
         _store = store;
     }
 
-    public static string TablePath(TableId table) => $"state/tables/{table.ToPathSegment()}.json";
+    public static string TablePath(TableId table) => TableStateFolder + table.ToPathSegment() + TableStateSuffix;
+
+    /// <summary>The folder of the per-table state files, ending in '/'.</summary>
+    public const string TableStateFolder = "state/tables/";
+
+    public const string TableStateSuffix = ".json";
+
+    /// <summary>The table a path made by <see cref="TablePath"/> is the state of; false for any other path.</summary>
+    public static bool TryParseTablePath(string path, out TableId table)
+    {
+        table = default;
+        if (path is null || !path.StartsWith(TableStateFolder, StringComparison.Ordinal) || !path.EndsWith(TableStateSuffix, StringComparison.Ordinal)) return false;
+        var segment = path[TableStateFolder.Length..^TableStateSuffix.Length];
+        if (segment.Length == 0 || segment.Contains('/', StringComparison.Ordinal)) return false;
+        try
+        {
+            table = TableId.FromPathSegment(segment);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
 
     public async Task<Versioned<TableGatewayState>?> ReadTableAsync(TableId table, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using Cdc.Core.Model;
 using Cdc.Core.Staging;
+using Cdc.Core.State;
 
 namespace Cdc.Core.Metering;
 
@@ -21,8 +22,7 @@ internal static class StoragePathClassifier
         var parts = path.Split('/');
         if (parts.Length >= 2 && parts[0] == StagingLayout.TablesFolder && TryTable(parts[1], out var table))
             return (table, parts.Length >= 3 && parts[2] == "batches" ? StorageArea.BatchData : StorageArea.CommitRecords);
-        if (parts.Length == 3 && parts[0] == "state" && parts[1] == "tables" && parts[2].EndsWith(".json", StringComparison.Ordinal)
-            && TryTable(parts[2][..^".json".Length], out var stateTable))
+        if (GatewayStateStore.TryParseTablePath(path, out var stateTable))
             return (stateTable, StorageArea.TableState);
         if (parts.Length >= 2 && parts[0] == StagingLayout.QuarantineFolder && TryTable(parts[1], out var quarantined))
             return (quarantined, StorageArea.Quarantine);

@@ -36,13 +36,7 @@ internal static class PgKeyResolver
     {
         if (declaredKeys is { Count: > 0 })
         {
-            var names = columns.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
-            var unknown = declaredKeys.Where(k => !names.Contains(k)).ToList();
-            if (unknown.Count > 0)
-                throw new SourceException($"Declared key column{(unknown.Count > 1 ? "s" : "")} {Names(unknown)} of table {table} {(unknown.Count > 1 ? "do" : "does")} not exist (names are case-sensitive). Its columns are {Names(columns.Select(c => c.Name))}.");
-            var repeated = declaredKeys.GroupBy(k => k, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-            if (repeated.Count > 0)
-                throw new SourceException($"Declared keys of table {table} name {Names(repeated)} more than once.");
+            DeclaredKeys.Check(table, columns, declaredKeys);
             if (!declaredKeys.All(identity.Columns.Contains))
                 throw new SourceException(
                     $"Table {table} declares keys {Names(declaredKeys)}, but PostgreSQL sends old values with updates and deletes only for the table's replica identity ({identity.Description}), " +
@@ -73,5 +67,5 @@ internal static class PgKeyResolver
             ? $"ALTER TABLE {quotedTable} REPLICA IDENTITY FULL;"
             : string.Join(" ", identity.FullFixTargets.Select(t => $"ALTER TABLE {t} REPLICA IDENTITY FULL;"));
 
-    private static string Names(IEnumerable<string> names) => "(" + string.Join(", ", names.Select(n => "\"" + n + "\"")) + ")";
+    private static string Names(IEnumerable<string> names) => DeclaredKeys.Names(names);
 }

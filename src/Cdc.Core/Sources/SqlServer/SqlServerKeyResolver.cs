@@ -29,14 +29,7 @@ internal static class SqlServerKeyResolver
     {
         if (declaredKeys is { Count: > 0 })
         {
-            var names = columns.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
-            var unknown = declaredKeys.Where(k => !names.Contains(k)).ToList();
-            if (unknown.Count > 0)
-                throw new SourceException(
-                    $"Declared key column{(unknown.Count > 1 ? "s" : "")} {Names(unknown)} of table {table} {(unknown.Count > 1 ? "do" : "does")} not exist (names are matched exactly). " +
-                    $"Its columns are {Names(columns.Select(c => c.Name))}.");
-            var repeated = declaredKeys.GroupBy(k => k, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-            if (repeated.Count > 0) throw new SourceException($"Declared keys of table {table} name {Names(repeated)} more than once.");
+            DeclaredKeys.Check(table, columns, declaredKeys);
             if (mode == CaptureMode.ChangeTracking && !declaredKeys.ToHashSet(StringComparer.Ordinal).SetEquals(primaryKey))
                 throw new SourceException(
                     $"Table {table} declares keys {Names(declaredKeys)}, but change tracking records only the primary key {Names(primaryKey)} with each change, " +
@@ -48,5 +41,5 @@ internal static class SqlServerKeyResolver
         throw new SourceException($"Table {table} has no primary key; declare the columns that identify its rows with the pipeline's `keys:` option.");
     }
 
-    private static string Names(IEnumerable<string> names) => "(" + string.Join(", ", names.Select(n => "\"" + n + "\"")) + ")";
+    private static string Names(IEnumerable<string> names) => DeclaredKeys.Names(names);
 }

@@ -34,7 +34,7 @@ public sealed class PgKeyResolverTests
     [Fact]
     public void Declared_keys_must_exist_and_not_repeat()
     {
-        FluentActions.Invoking(() => Resolve([], Full(), ["Code"])).Should().Throw<SourceException>().WithMessage("*\"Code\"*case-sensitive*");
+        FluentActions.Invoking(() => Resolve([], Full(), ["Code"])).Should().Throw<SourceException>().WithMessage("*\"Code\"*matched exactly*");
         FluentActions.Invoking(() => Resolve([], Full(), ["code", "code"])).Should().Throw<SourceException>().WithMessage("*more than once*");
     }
 
