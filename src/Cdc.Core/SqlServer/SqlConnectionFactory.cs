@@ -46,25 +46,27 @@ public sealed class SqlConnectionFactory
     /// <summary>The database the connection string names; messages use it.</summary>
     public string Database => new SqlConnectionStringBuilder(_connectionString).InitialCatalog;
 
-    /// <summary>Opens a connection, retrying transient failures.</summary>
+    /// <summary>Opens a connection, once. Callers retry their whole unit of work through <see cref="Retry"/> (the open
+    /// included), so a failure is not retried twice over.</summary>
     public async Task<SqlConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        return await Retry.ExecuteAsync(async ct =>
+        var connection = new SqlConnection(_connectionString);
+        try
         {
-            var connection = new SqlConnection(_connectionString);
-            try
-            {
-                if (_credential is not null) connection.AccessToken = await TokenAsync(ct);
-                await connection.OpenAsync(ct);
-                return connection;
-            }
-            catch
-            {
-                await connection.DisposeAsync();
-                throw;
-            }
-        }, cancellationToken);
+            if (_credential is not null) connection.AccessToken = await TokenAsync(cancellationToken);
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
+
+    /// <summary>Opens a connection, retrying transient failures: for work that is itself not retried as a whole.</summary>
+    public Task<SqlConnection> OpenWithRetryAsync(CancellationToken cancellationToken) =>
+        Retry.ExecuteAsync(async ct => await OpenAsync(ct), cancellationToken).AsTask();
 
     /// <summary>
     /// Encryption is on unless the connection string sets it: Microsoft.Data.SqlClient 2.x defaults to off. A

@@ -42,7 +42,9 @@ internal sealed class ChangeTrackingCapture(ISourceSessions sessions, ILogger lo
         ArgumentNullException.ThrowIfNull(tables);
         ArgumentNullException.ThrowIfNull(sink);
         if (tables.Count == 0) return null;
-        await using var session = await sessions.OpenAsync(SqlServerSnapshotReader.CommandTimeoutSeconds, cancellationToken);
+        // Capture is not retried as a whole (a transaction must reach the sink once), so opening is retried on its own.
+        await using var session = await sessions.Retry.ExecuteAsync(
+            async ct => await sessions.OpenAsync(SqlServerSnapshotReader.CommandTimeoutSeconds, ct), cancellationToken);
         await session.BeginSnapshotAsync(cancellationToken);
         var to = CurrentVersionOf((await session.RowAsync(ChangeTrackingQuery.CurrentVersion, [], cancellationToken))?[0], sessions.Database);
         // The server's clock, which stamped the snapshot rows too: every change read now is later than any chunk.

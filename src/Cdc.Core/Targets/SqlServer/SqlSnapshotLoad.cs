@@ -43,7 +43,8 @@ internal sealed partial class SqlSnapshotLoad(SqlConnectionFactory connections, 
         var clock = Stopwatch.StartNew();
         SqlServerTargetLog.SnapshotLoadStarting(logger, flow, first.SnapshotGeneration, first.Sequence);
 
-        await using var connection = await connections.OpenAsync(cancellationToken);
+        // A load is not retried as a whole (its chunks stream once), so opening is retried on its own.
+        await using var connection = await connections.OpenWithRetryAsync(cancellationToken);
         await SqlCommands.ExecuteAsync(connection, null, "SET XACT_ABORT ON", cancellationToken);
         await using var transaction = (SqlTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await SqlAppliedState.LockTargetAsync(connection, transaction, flow, cancellationToken);

@@ -73,7 +73,8 @@ internal sealed class CdcInstanceManager(ISourceSessions reads, ISourceSessions 
     /// <summary>Not retried: a repeat after a lost reply would fail on the instance the first attempt created or dropped.</summary>
     private async Task ExecuteAsync(string sql, IReadOnlyList<SqlParameter> parameters, CancellationToken cancellationToken)
     {
-        await using var session = await ddl.OpenAsync(CommandTimeoutSeconds, cancellationToken);
+        // Opening is safe to retry; the statement is not.
+        await using var session = await ddl.Retry.ExecuteAsync(async ct => await ddl.OpenAsync(CommandTimeoutSeconds, ct), cancellationToken);
         await session.ExecuteAsync(sql, parameters, cancellationToken);
     }
 }
